@@ -100,7 +100,7 @@ class MmcvOpsFallbackFinder(importlib.abc.MetaPathFinder):
             return None
         spec = importlib.util.spec_from_loader(fullname, _FallbackLoader(), is_package=True)
         # Pure-Python submodules (mmcv.ops.point_sample) still load from upstream.
-        spec.submodule_search_locations = [os.path.join(list(mmcv.__path__)[0], 'ops')]
+        spec.submodule_search_locations = [os.path.join(next(iter(mmcv.__path__)), 'ops')]
         return spec
 
 

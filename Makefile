@@ -1,0 +1,35 @@
+# petseg: `make demo` (the main job) and `make test` (the whole suite) work on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.petseg-installed
+
+.PHONY: install demo test test-fast lint format bench clean
+
+$(STAMP): pyproject.toml requirements.txt hatch_build.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install petseg with its pinned stack
+
+demo: install  ## the end-to-end demo on generated data (CPU, minutes)
+	$(VENV)/bin/petseg demo
+
+test: install lint  ## the whole test suite, slow end-to-end checks included (what CI runs)
+	$(PY) -m pytest
+
+test-fast: install  ## the quick tests only (skips the `slow` marker)
+	$(PY) -m pytest -m "not slow"
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:  ## remove caches (keeps .venv, data/ and work_dirs/)
+	rm -rf .pytest_cache .ruff_cache build dist *.egg-info

@@ -1,0 +1,1 @@
+"""Subcommands of ``petseg``: each module has ``register(subparsers)`` and light imports."""

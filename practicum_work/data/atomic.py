@@ -1,0 +1,60 @@
+"""Write output folders atomically and never over an existing one unless told."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from practicum_work.errors import OutputExistsError, PetsegError
+
+
+def check_output_outside(out: str | Path, source: str | Path) -> None:
+    """Refuse an output folder equal to, or inside, the source folder."""
+    out_r, src_r = Path(out).resolve(), Path(source).resolve()
+    if out_r == src_r or src_r in out_r.parents:
+        raise PetsegError(f'output {out} is inside the input {source}; choose a folder outside it')
+
+
+@contextmanager
+def atomic_output_dir(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary sibling folder that becomes ``out`` only when the block succeeds.
+
+    An existing ``out`` raises :class:`OutputExistsError` unless ``overwrite``; then it is
+    replaced only after the new folder is complete. An interrupted or failed run leaves
+    ``out`` untouched and removes the temporary folder.
+    """
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f'.{out.name}.tmp-{os.getpid()}'
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out.exists():
+        old = out.parent / f'.{out.name}.old-{os.getpid()}'
+        out.rename(old)
+        tmp.rename(out)
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    else:
+        tmp.rename(out)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write a text file through a temporary sibling and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f'.{path.name}.tmp-{os.getpid()}'
+    tmp.write_text(text, encoding='utf-8')
+    tmp.replace(path)

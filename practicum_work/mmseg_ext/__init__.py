@@ -1,0 +1,22 @@
+"""MMSeg extensions of petseg; configs import this module through ``custom_imports``.
+
+Importing it applies the trusted local checkpoint loading fix (``practicum_work.compat``)
+and registers the dataset, transform, losses, metric, hooks, weight initialiser and
+visualisation backend in the mmseg/mmengine registries.
+"""
+
+from practicum_work import compat
+
+compat.install_mmcv_ops_fallback()
+compat.apply_trusted_checkpoint_loading()
+
+from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
+    datasets,
+    evaluation,
+    hooks,
+    losses,
+    transforms,
+    weight_init,
+)
+
+__all__ = ['datasets', 'evaluation', 'hooks', 'losses', 'transforms', 'weight_init']

@@ -1,0 +1,95 @@
+"""PetSegDataset: the cats/dogs layout ``img/<split>`` + ``labels/<split>``, paired by stem."""
+
+from __future__ import annotations
+
+import os.path as osp
+from pathlib import Path
+from typing import ClassVar
+
+from mmengine.logging import print_log
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
+
+from practicum_work.data.classes import CLASSES, IGNORE_INDEX, PALETTE
+from practicum_work.data.header_check import unusable_pair_reason
+from practicum_work.data.layout import DEMO_DATA_HINT, IMAGE_SUFFIXES, pair_dirs
+from practicum_work.errors import DataLayoutError
+
+_SHOWN = 5
+
+
+@DATASETS.register_module()
+class PetSegDataset(BaseSegDataset):
+    """Cats and dogs: classes ``background, cat, dog``, ignore index 255.
+
+    Images (``.jpg``, ``.jpeg`` or ``.png``) pair with ``.png`` masks by file stem. Pairs that
+    cannot be used are left out with one warning naming them: images without a mask, masks
+    without an image, and (``check_files=True``, a header-only read) unreadable files, masks
+    that are not single-channel, and image/mask size mismatches. ``petseg eda`` reports all.
+    """
+
+    METAINFO: ClassVar[dict] = dict(classes=CLASSES, palette=[list(c) for c in PALETTE])
+
+    def __init__(
+        self,
+        img_suffix: tuple[str, ...] | str = IMAGE_SUFFIXES,
+        seg_map_suffix: str = '.png',
+        reduce_zero_label: bool = False,
+        ignore_index: int = IGNORE_INDEX,
+        check_files: bool = True,
+        **kwargs,
+    ) -> None:
+        self.check_files = check_files
+        super().__init__(
+            img_suffix=img_suffix,
+            seg_map_suffix=seg_map_suffix,
+            reduce_zero_label=reduce_zero_label,
+            ignore_index=ignore_index,
+            **kwargs,
+        )
+
+    def load_data_list(self) -> list[dict]:
+        """List the usable image/mask pairs, sorted by stem."""
+        img_dir = self.data_prefix.get('img_path', '')
+        ann_dir = self.data_prefix.get('seg_map_path', '')
+        if self.data_root and not osp.isdir(self.data_root):
+            raise DataLayoutError(
+                f'data root {self.data_root} does not exist ({DEMO_DATA_HINT}, or set '
+                '--cfg-options data_root=... train_dataloader.dataset.data_root=...)'
+            )
+        if not osp.isdir(img_dir) or not osp.isdir(ann_dir):
+            missing = img_dir if not osp.isdir(img_dir) else ann_dir
+            raise DataLayoutError(f'folder {missing} does not exist ({DEMO_DATA_HINT})')
+        pairing = pair_dirs(img_dir, ann_dir)
+        skipped: list[str] = [f'{p.name}: no mask' for p in pairing.images_without_mask]
+        skipped += [f'{p.name}: no image' for p in pairing.masks_without_image]
+        skipped += [f'{p.name}: several images share its stem' for p in pairing.ambiguous_images]
+        data_list = []
+        for pair in pairing.pairs:
+            reason = (
+                unusable_pair_reason(pair.image_path, pair.mask_path) if self.check_files else None
+            )
+            if reason:
+                skipped.append(f'{pair.stem}: {reason}')
+                continue
+            data_list.append(
+                dict(
+                    img_path=str(pair.image_path),
+                    seg_map_path=str(pair.mask_path),
+                    label_map=self.label_map,
+                    reduce_zero_label=self.reduce_zero_label,
+                    seg_fields=[],
+                )
+            )
+        if skipped:
+            shown = '; '.join(skipped[:_SHOWN]) + (' ...' if len(skipped) > _SHOWN else '')
+            print_log(
+                f'PetSegDataset: left out {len(skipped)} of {len(skipped) + len(data_list)} '
+                f'samples in {Path(img_dir).parent.parent}/*/{Path(img_dir).name} ({shown}); '
+                '`petseg eda` reports every problem',
+                logger='current',
+                level=30,
+            )
+        if not data_list:
+            raise DataLayoutError(f'no usable image/mask pairs in {img_dir} and {ann_dir}')
+        return data_list

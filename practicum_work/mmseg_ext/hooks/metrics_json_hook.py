@@ -1,0 +1,69 @@
+"""MetricsJsonHook: write each evaluation's metrics to ``<work_dir>/metrics_<split>_<tag>.json``."""
+
+from __future__ import annotations
+
+import json
+import math
+import os.path as osp
+from pathlib import Path
+
+from mmengine.dist import is_main_process
+from mmengine.hooks import Hook
+from mmseg.registry import HOOKS
+
+
+def _split_name(dataloader) -> str:
+    prefix = getattr(dataloader.dataset, 'data_prefix', {}).get('img_path', '')
+    return Path(prefix).name or 'unknown'
+
+
+def _plain(value: object) -> float | None:
+    number = float(value)  # numpy / torch scalars -> float
+    return None if math.isnan(number) else round(number, 4)
+
+
+def metrics_record(metrics: dict, split: str, **extra) -> dict:
+    """Group ``metrics`` into ``summary`` (means) and ``per_class`` (plain floats, NaN -> null)."""
+    summary, per_class = {}, {}
+    for key, value in metrics.items():
+        if '.' in key:
+            metric, class_name = key.split('.', 1)
+            per_class.setdefault(class_name, {})[metric] = _plain(value)
+        else:
+            summary[key] = _plain(value)
+    return dict(split=split, **extra, units='percent', summary=summary, per_class=per_class)
+
+
+@HOOKS.register_module()
+class MetricsJsonHook(Hook):
+    """Val: ``metrics_<split>_iter_<N>.json``; test: ``metrics_<split>_<checkpoint>.json``.
+
+    ``<split>`` is the name of the evaluated image folder (``val``, ``test``).
+    """
+
+    priority = 'LOW'
+
+    def after_val_epoch(self, runner, metrics: dict | None = None) -> None:
+        """Write the validation metrics of the current iteration."""
+        if metrics:
+            split = _split_name(runner.val_dataloader)
+            self._write(runner, metrics, split, f'iter_{runner.iter}', iteration=runner.iter)
+
+    def after_test_epoch(self, runner, metrics: dict | None = None) -> None:
+        """Write the test metrics, named after the evaluated checkpoint."""
+        if metrics:
+            split = _split_name(runner.test_dataloader)
+            checkpoint = runner.cfg.get('load_from') or ''
+            tag = osp.splitext(osp.basename(checkpoint))[0] or 'model'
+            self._write(runner, metrics, split, tag, checkpoint=checkpoint)
+
+    @staticmethod
+    def _write(runner, metrics: dict, split: str, tag: str, **extra) -> None:
+        if not is_main_process():
+            return
+        record = metrics_record(metrics, split, experiment=runner.experiment_name, **extra)
+        path = Path(runner.work_dir) / f'metrics_{split}_{tag}.json'
+        tmp = path.with_suffix('.json.tmp')
+        tmp.write_text(json.dumps(record, indent=2))
+        tmp.replace(path)
+        runner.logger.info(f'metrics written to {path}')

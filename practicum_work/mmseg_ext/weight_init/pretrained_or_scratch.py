@@ -1,0 +1,44 @@
+"""``Pretrained`` initialisation that goes on from scratch when remote weights can't be fetched."""
+
+from __future__ import annotations
+
+import logging
+
+from mmengine.logging import print_log
+from mmengine.model.weight_init import PretrainedInit
+from mmengine.registry import WEIGHT_INITIALIZERS
+
+REMOTE_PREFIXES = (
+    'http://',
+    'https://',
+    'open-mmlab://',
+    'openmmlab://',
+    'mmcls://',
+    'torchvision://',
+)
+
+
+@WEIGHT_INITIALIZERS.register_module(name='Pretrained', force=True)
+class PretrainedOrScratchInit(PretrainedInit):
+    """mmengine's ``Pretrained`` init; a failed download of a *remote* checkpoint is one warning.
+
+    Offline machines (or blocked networks) then train from scratch (default initialisation)
+    instead of crashing. Local paths keep upstream behaviour: a missing file is an error.
+    Skip the attempt with ``--cfg-options model.backbone.init_cfg=None``.
+    """
+
+    def __call__(self, module) -> None:
+        """Load the checkpoint into ``module``; warn and continue if a remote fetch fails."""
+        if not str(self.checkpoint).startswith(REMOTE_PREFIXES):
+            return super().__call__(module)
+        try:
+            return super().__call__(module)
+        except OSError as err:  # URLError, HTTPError, ConnectionError, socket errors
+            reason = ' '.join(str(err).split())[:160]
+            print_log(
+                f'pretrained weights {self.checkpoint} could not be fetched ({reason}); '
+                f'{type(module).__name__} trains from scratch. Skip this attempt with '
+                '--cfg-options model.backbone.init_cfg=None',
+                logger='current',
+                level=logging.WARNING,
+            )

@@ -1,0 +1,42 @@
+"""Outputs appear whole or not at all, and never replace an existing folder unless asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from practicum_work.data.atomic import atomic_output_dir, check_output_outside
+from practicum_work.errors import OutputExistsError, PetsegError
+
+
+def test_success_renames_into_place(tmp_path):
+    with atomic_output_dir(tmp_path / 'out') as tmp:
+        (tmp / 'f.txt').write_text('x')
+        assert not (tmp_path / 'out').exists()
+    assert (tmp_path / 'out/f.txt').read_text() == 'x'
+    assert [p.name for p in tmp_path.iterdir()] == ['out']
+
+
+def test_failure_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), atomic_output_dir(tmp_path / 'out') as tmp:
+        (tmp / 'f.txt').write_text('x')
+        raise RuntimeError('interrupted')
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_is_refused_then_replaced_with_overwrite(tmp_path):
+    (tmp_path / 'out').mkdir()
+    (tmp_path / 'out/old.txt').write_text('old')
+    with pytest.raises(OutputExistsError, match='--overwrite'), atomic_output_dir(tmp_path / 'out'):
+        pass
+    assert (tmp_path / 'out/old.txt').exists()
+    with atomic_output_dir(tmp_path / 'out', overwrite=True) as tmp:
+        (tmp / 'new.txt').write_text('new')
+    assert [p.name for p in (tmp_path / 'out').iterdir()] == ['new.txt']
+
+
+def test_output_inside_input_is_refused(tmp_path):
+    with pytest.raises(PetsegError, match='inside the input'):
+        check_output_outside(tmp_path / 'data/sub', tmp_path / 'data')
+    with pytest.raises(PetsegError):
+        check_output_outside(tmp_path / 'data', tmp_path / 'data')
+    check_output_outside(tmp_path / 'data_clean', tmp_path / 'data')

@@ -1,0 +1,43 @@
+"""MetricsJsonHook groups metrics into summary and per-class plain floats (NaN -> null)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+
+from practicum_work.mmseg_ext.hooks import MetricsJsonHook
+from practicum_work.mmseg_ext.hooks.metrics_json_hook import metrics_record
+
+
+def test_record_groups_and_converts_values():
+    metrics = {'mDice': np.float32(71.25), 'IoU.cat': 50.0, 'Dice.dog': float('nan')}
+    record = metrics_record(metrics, 'val', iteration=20)
+    assert record['summary'] == {'mDice': 71.25}
+    assert record['per_class'] == {'cat': {'IoU': 50.0}, 'dog': {'Dice': None}}
+    assert record['split'] == 'val' and record['iteration'] == 20
+    json.dumps(record)  # plain JSON, no numpy types
+
+
+def test_val_and_test_files_are_named_by_split_and_iteration_or_checkpoint(tmp_path):
+    loader = lambda split: SimpleNamespace(  # noqa: E731
+        dataset=SimpleNamespace(data_prefix={'img_path': f'/d/img/{split}'})
+    )
+    runner = SimpleNamespace(
+        work_dir=str(tmp_path),
+        iter=40,
+        experiment_name='exp',
+        val_dataloader=loader('val'),
+        test_dataloader=loader('test'),
+        cfg={'load_from': '/w/best_mDice_iter_40.pth'},
+        logger=SimpleNamespace(info=lambda msg: None),
+    )
+    hook = MetricsJsonHook()
+    hook.after_val_epoch(runner, {'mDice': 70.0})
+    hook.after_test_epoch(runner, {'mDice': 65.0, 'Dice.cat': 60.0})
+    val = json.loads((tmp_path / 'metrics_val_iter_40.json').read_text())
+    test = json.loads((tmp_path / 'metrics_test_best_mDice_iter_40.json').read_text())
+    assert val['summary']['mDice'] == 70.0 and val['iteration'] == 40
+    assert test['per_class']['cat']['Dice'] == 60.0
+    assert test['checkpoint'] == '/w/best_mDice_iter_40.pth'

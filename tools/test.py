@@ -1,0 +1,121 @@
+"""Test (and evaluate) a segmentor: MMSeg 1.x ``tools/test.py`` plus petseg's clear errors.
+
+Usage: python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out DIR] [--show-dir DIR]
+       [--cfg-options k=v ...] [--launcher ...] [--tta]
+Metrics (mIoU, mDice, aAcc, mFscore, per class) are logged and written to
+``<work_dir>/metrics_<split>_<checkpoint name>.json``. ``--out`` saves the predicted masks
+as PNG files; ``--show-dir`` saves painted predictions.
+"""
+
+import argparse
+import os
+import os.path as osp
+import sys
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from practicum_work.config_utils import set_data_root
+from practicum_work.errors import PetsegError, user_message
+
+REMOTE_PREFIXES = ('http://', 'https://', 'open-mmlab://', 's3://')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='MMSeg test (and eval) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--work-dir', help='where logs and the metrics JSON go (default ./work_dirs/<config>)'
+    )
+    parser.add_argument('--out', type=str, help='directory to save the predicted masks (PNG)')
+    parser.add_argument('--show', action='store_true', help='show prediction results')
+    parser.add_argument(
+        '--show-dir',
+        help='directory where painted predictions are saved (<show-dir>/vis_data/vis_image)',
+    )
+    parser.add_argument('--wait-time', type=float, default=2, help='the interval of show (s)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs',
+    )
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher',
+    )
+    parser.add_argument('--tta', action='store_true', help='Test time augmentation')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def trigger_visualization_hook(cfg, args):
+    default_hooks = cfg.default_hooks
+    if 'visualization' not in default_hooks:
+        raise PetsegError(
+            'VisualizationHook must be included in default_hooks, e.g. '
+            "visualization=dict(type='SegVisualizationHook')"
+        )
+    visualization_hook = default_hooks['visualization']
+    visualization_hook['draw'] = True
+    visualization_hook['interval'] = 1  # paint every image, not every 50th
+    if args.show:
+        visualization_hook['show'] = True
+        visualization_hook['wait_time'] = args.wait_time
+    if args.show_dir:
+        cfg.visualizer['save_dir'] = args.show_dir
+    return cfg
+
+
+def main():
+    args = parse_args()
+    if not osp.isfile(args.config):
+        raise PetsegError(f'config file {args.config} does not exist')
+    if not args.checkpoint.startswith(REMOTE_PREFIXES) and not osp.isfile(args.checkpoint):
+        raise PetsegError(f'checkpoint {args.checkpoint} does not exist')
+
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+        if 'data_root' in args.cfg_options:
+            set_data_root(cfg, args.cfg_options['data_root'])
+
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+
+    cfg.load_from = args.checkpoint
+    # The backbone's pretrained init is pointless before loading a full checkpoint.
+    if cfg.model.get('backbone', {}).get('init_cfg'):
+        cfg.model.backbone.init_cfg = None
+
+    if args.show or args.show_dir:
+        cfg = trigger_visualization_hook(cfg, args)
+
+    if args.tta:
+        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+        cfg.tta_model.module = cfg.model
+        cfg.model = cfg.tta_model
+
+    if args.out is not None:
+        cfg.test_evaluator['output_dir'] = args.out
+        cfg.test_evaluator['keep_results'] = True
+
+    runner = Runner.from_cfg(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except PetsegError as err:
+        print(f'test.py: error: {user_message(err)}', file=sys.stderr)
+        sys.exit(2)
