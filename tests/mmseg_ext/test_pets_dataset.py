@@ -83,3 +83,16 @@ def test_no_usable_pair_is_an_error(tmp_path):
     (tmp_path / 'labels/train').mkdir(parents=True)
     with pytest.raises(DataLayoutError, match='no usable image/mask pairs'):
         _dataset(tmp_path)
+
+
+def test_ann_file_restricts_the_dataset_to_listed_stems(tiny_dataset, tmp_path):
+    listing = tmp_path / 'fold.txt'
+    listing.write_text('train_0003\ntrain_0001.jpg\n\n')
+    ds = _dataset(tiny_dataset, ann_file=str(listing))
+    assert [Path(ds.get_data_info(i)['img_path']).stem for i in range(len(ds))] == [
+        'train_0001',
+        'train_0003',
+    ]
+    listing.write_text('train_0001\nnot_there\n')
+    with pytest.raises(DataLayoutError, match='not_there'):
+        _dataset(tiny_dataset, ann_file=str(listing))

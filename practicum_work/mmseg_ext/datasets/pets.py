@@ -22,7 +22,9 @@ _SHOWN = 5
 class PetSegDataset(BaseSegDataset):
     """Cats and dogs: classes ``background, cat, dog``, ignore index 255.
 
-    Images (``.jpg``, ``.jpeg`` or ``.png``) pair with ``.png`` masks by file stem. Pairs that
+    Images (``.jpg``, ``.jpeg`` or ``.png``) pair with ``.png`` masks by file stem. As in
+    MMSeg, ``ann_file`` (a text file, one stem per line, relative to ``data_root``) restricts
+    the dataset to the listed samples (e.g. cross-validation folds). Pairs that
     cannot be used are left out with one warning naming them: images without a mask, masks
     without an image, and (``check_files=True``, a header-only read) unreadable files, masks
     that are not single-channel, and image/mask size mismatches. ``petseg eda`` reports all.
@@ -61,6 +63,8 @@ class PetSegDataset(BaseSegDataset):
             missing = img_dir if not osp.isdir(img_dir) else ann_dir
             raise DataLayoutError(f'folder {missing} does not exist ({DEMO_DATA_HINT})')
         pairing = pair_dirs(img_dir, ann_dir)
+        if self.ann_file:
+            pairing.pairs = self._listed_pairs(pairing.pairs)
         skipped: list[str] = [f'{p.name}: no mask' for p in pairing.images_without_mask]
         skipped += [f'{p.name}: no image' for p in pairing.masks_without_image]
         skipped += [f'{p.name}: several images share its stem' for p in pairing.ambiguous_images]
@@ -93,3 +97,18 @@ class PetSegDataset(BaseSegDataset):
         if not data_list:
             raise DataLayoutError(f'no usable image/mask pairs in {img_dir} and {ann_dir}')
         return data_list
+
+    def _listed_pairs(self, pairs: list) -> list:
+        """The pairs whose stem ``ann_file`` lists; a listed stem without a pair is an error."""
+        if not osp.isfile(self.ann_file):
+            raise DataLayoutError(f'ann_file {self.ann_file} does not exist')
+        lines = Path(self.ann_file).read_text(encoding='utf-8').splitlines()
+        wanted = {Path(line.strip()).stem for line in lines if line.strip()}
+        by_stem = {pair.stem: pair for pair in pairs}
+        missing = sorted(wanted - set(by_stem))
+        if missing:
+            raise DataLayoutError(
+                f'ann_file {self.ann_file} lists {len(missing)} sample(s) without an image/mask '
+                f'pair, e.g. {missing[0]}'
+            )
+        return [pair for pair in pairs if pair.stem in wanted]
