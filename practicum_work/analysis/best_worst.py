@@ -245,6 +245,7 @@ def run_best_worst(
             scores = image_scores(p.gt, p.pred, len(class_names))
             total += np.asarray(scores.confusion)
             records.append(ImageRecord(p.stem, p.image_path, p.mask_path, prediction_file, scores))
+        del model  # free it before the drawing processes start
         if not records:
             raise PetsegError(f'no images in split {split!r}')
 
