@@ -11,6 +11,14 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').glob('*.py'))
+HYP1 = 'configs/hyp1_segformer_b0.py'
+# The test pipeline at the tiny dataset's size, without dataloader worker processes.
+TINY_TEST_OPTIONS = {
+    'test_dataloader.dataset.pipeline.1.scale': (64, 64),
+    'val_dataloader.dataset.pipeline.1.scale': (64, 64),
+    'test_dataloader.num_workers': 0,
+    'test_dataloader.persistent_workers': False,
+}
 
 
 @pytest.fixture(scope='session')
@@ -36,3 +44,46 @@ def run_tool(*args: str, cwd: Path = REPO_ROOT, timeout: int = 900) -> subproces
         text=True,
         timeout=timeout,
     )
+
+
+def quick_cfg_options(data_root: Path, max_iters: int) -> list[str]:
+    """``--cfg-options`` of the README's CPU recipe at 64 px for the tiny dataset."""
+    from practicum_work.config_utils import cpu_quick_options
+
+    opts = cpu_quick_options(max_iters=max_iters, val_interval=2, crop=64, batch_size=2, workers=0)
+    opts['data_root'] = str(data_root)
+    opts['val_dataloader.dataset.pipeline.1.scale'] = (64, 64)
+    opts['test_dataloader.dataset.pipeline.1.scale'] = (64, 64)
+    args = []
+    for key, value in opts.items():
+        if isinstance(value, tuple):
+            value = '(' + ','.join(map(str, value)) + ')'
+        args.append(f'{key}={value}')
+    return ['--cfg-options', *args]
+
+
+def train_quick(
+    config: str, work_dir: Path, data_root: Path, max_iters: int, *extra: str
+) -> subprocess.CompletedProcess:
+    """tools/train.py with the CPU recipe for ``max_iters`` (validation every 2); must succeed."""
+    result = run_tool(
+        'tools/train.py',
+        config,
+        '--work-dir',
+        str(work_dir),
+        *extra,
+        *quick_cfg_options(data_root, max_iters),
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope='session')
+def hyp1_run(tiny_dataset, tmp_path_factory) -> Path:
+    """hyp1 trained for 4 iterations on the tiny dataset (checkpoints and val metrics at 2, 4).
+
+    Shared by every test that needs a checkpoint; treat it as read-only (copy it to change it).
+    """
+    work_dir = tmp_path_factory.mktemp('hyp1')
+    train_quick(HYP1, work_dir, tiny_dataset, max_iters=4)
+    return work_dir
