@@ -7,6 +7,7 @@ pairs are scanned.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,10 +55,10 @@ class PairResult:
 def _relative(path: Path | None, root: Path) -> str | None:
     if path is None:
         return None
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
+    if text.startswith(prefix):  # cheaper than Path.relative_to, called twice per pair
+        return text[len(prefix) :].replace(os.sep, '/')
+    return text
 
 
 def count_values(labels: np.ndarray) -> dict[int, int]:

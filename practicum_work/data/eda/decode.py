@@ -6,6 +6,12 @@ PNG with its ``IEND`` chunk. Only when that marker is missing does PIL decode th
 ``LOAD_TRUNCATED_IMAGES`` off, which raises for really incomplete data (files with harmless
 trailing bytes pass). Masks are PNG: the colour type in the ``IHDR`` header tells grayscale,
 palette, RGB and 16-bit apart without decoding (OpenCV would expand a palette to BGR).
+
+JPEG images are validated by decoding them at 1/8 scale (libjpeg DCT scaling): every byte of
+entropy-coded data is still decoded, so damaged data fails exactly as in a full decode, but the
+full-size inverse DCT and colour conversion, which no check needs, are skipped. Size and
+channels come from the JPEG frame header (SOF). The image checks need no pixels: the overlays
+decode the few flagged images again at full size.
 """
 
 from __future__ import annotations
@@ -80,6 +86,37 @@ def png_header(data: bytes) -> tuple[int, int, str] | None:
     return width, height, mode
 
 
+_SOF_MARKERS = frozenset(
+    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+)
+_JPEG_MODES = {1: 'L', 3: 'RGB', 4: 'CMYK'}
+
+
+def jpeg_header(data: bytes) -> tuple[int, int, int] | None:
+    """``(width, height, components)`` from a JPEG's frame header (SOF), or None."""
+    pos, end = 2, len(data)
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            pos += 2
+            continue
+        length = int.from_bytes(data[pos + 2 : pos + 4], 'big')
+        if marker in _SOF_MARKERS:
+            if pos + 10 > end:
+                return None
+            height, width = struct.unpack('>HH', data[pos + 5 : pos + 9])
+            return width, height, data[pos + 9]
+        if marker in (0xD9, 0xDA):  # end of image / start of scan before any frame header
+            return None
+        pos += 2 + length
+    return None
+
+
 def _pil_truncation(data: bytes) -> tuple[Image.Image | None, str]:
     """Decode fully with PIL (truncated data raises); return ``(image, error message)``."""
     lenient = ImageFile.LOAD_TRUNCATED_IMAGES
@@ -142,14 +179,28 @@ def _mode_from_array(pixels: np.ndarray) -> str:
 
 
 def read_image(path: Path) -> Decoded:
-    """Decode an image with OpenCV (BGR / gray, any depth); mode from the decoded array."""
+    """Validate an image: JPEG decoded at 1/8 scale (see module doc), PNG decoded fully.
+
+    ``pixels`` holds whatever was decoded (reduced for JPEG); size and mode are the file's.
+    """
     data, decoded = _read(path)
     if data is None:
         return decoded
     decoded.content_hash = hashlib.sha1(data).hexdigest()
     if not decoded.file_format:
         return _unknown_format(data, decoded)
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    buffer = np.frombuffer(data, np.uint8)
+    if decoded.file_format == 'JPEG':
+        header = jpeg_header(data)
+        if header is not None:
+            width, height, components = header
+            flag = cv2.IMREAD_REDUCED_GRAYSCALE_8 if components == 1 else cv2.IMREAD_REDUCED_COLOR_8
+            pixels = cv2.imdecode(buffer, flag)
+            if pixels is not None:
+                decoded.pixels, decoded.width, decoded.height = pixels, width, height
+                decoded.mode = _JPEG_MODES.get(components, f'{components}ch')
+                return decoded
+    pixels = cv2.imdecode(buffer, cv2.IMREAD_UNCHANGED)
     if pixels is None:
         _header_only(data, decoded)
         decoded.problem = UNREADABLE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,14 +63,21 @@ def resolve_splits(root: Path, requested: list[str] | None) -> list[str]:
 
 
 def _unexpected(folder: Path, suffixes: tuple[str, ...], root: Path, split: str) -> list[Anomaly]:
+    """Entries the layout ignores: other suffixes and sub-folders (hidden entries skipped)."""
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith('.') or (path.is_file() and path.suffix.lower() in suffixes):
-            continue
+    with os.scandir(folder) as entries:  # no stat per file: the type comes with the listing
+        odd = sorted(
+            (entry.name, entry.is_dir())
+            for entry in entries
+            if not entry.name.startswith('.')
+            and (entry.is_dir() or os.path.splitext(entry.name)[1].lower() not in suffixes)
+        )
+    for name, is_dir in odd:
+        path = folder / name
         rel = path.relative_to(root).as_posix()
-        what = 'folder' if path.is_dir() else 'file'
+        what = 'folder' if is_dir else 'file'
         message = f'{what} ignored by the layout (expected {", ".join(suffixes)} files)'
         found.append(Anomaly('unexpected_file', split, path.stem, rel, message))
     return found
@@ -116,7 +124,7 @@ def inventory_split(root: Path, split: str, tiny_fg_pixels: int) -> SplitInvento
     if not inventory.jobs:
         rel = f'{IMAGE_DIR}/{split}'
         add(Anomaly('empty_split', split, None, rel, f'split {split!r} has no images and no masks'))
-    inventory.jobs.sort(key=lambda j: (j.stem, str(j.image_path or ''), str(j.mask_path or '')))
+    inventory.jobs.sort(key=lambda j: j.stem)  # stable: ambiguous images keep their order
     return inventory
 
 

@@ -9,6 +9,7 @@ from PIL import Image
 from practicum_work.data.eda.decode import (
     TRUNCATED,
     UNREADABLE,
+    jpeg_header,
     png_header,
     read_image,
     read_mask,
@@ -88,3 +89,22 @@ def test_image_modes_from_the_decoded_array(tmp_path):
     assert read_image(tmp_path / 'g.jpg').mode == 'L'
     assert read_image(tmp_path / 'a.png').mode == 'RGBA'
     assert read_image(tmp_path / 'w.png').mode == 'RGB;16'
+
+
+def test_jpeg_frame_header_gives_the_exact_size_and_channels(tmp_path):
+    data = _jpeg(tmp_path / 'odd.jpg', size=(37, 53)).read_bytes()
+    assert jpeg_header(data) == (53, 37, 3)
+    decoded = read_image(tmp_path / 'odd.jpg')
+    assert decoded.size == (53, 37) and decoded.mode == 'RGB'  # not the 1/8-scale decode size
+    exif = data[:2] + b'\xff\xe1\x00\x10' + b'Exif\x00\x00' + b'\x00' * 8 + data[2:]
+    assert jpeg_header(exif) == (53, 37, 3)  # segments before the frame header are skipped
+
+
+def test_damaged_entropy_tables_are_unreadable_as_in_a_full_decode(tmp_path):
+    data = bytearray(_jpeg(tmp_path / 'a.jpg').read_bytes())
+    table = data.find(b'\xff\xc4')  # first Huffman table: make its code counts impossible
+    data[table + 5 : table + 21] = b'\xff' * 16
+    (tmp_path / 'bad.jpg').write_bytes(bytes(data))
+    assert cv2.imread(str(tmp_path / 'bad.jpg')) is None  # a full decode fails too
+    decoded = read_image(tmp_path / 'bad.jpg')
+    assert decoded.problem == UNREADABLE and 'cannot be decoded' in decoded.message
