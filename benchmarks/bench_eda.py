@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_eda.py            # full: 500 and 2,000 pairs, 3 repeats
+    .venv/bin/python benchmarks/bench_eda.py            # full: 500 and 2,000 pairs, 5 repeats
     .venv/bin/python benchmarks/bench_eda.py --quick    # 100 and 400 pairs, 1 repeat
 
 What it measures (clean generated 256x256 pairs, ``petseg demo-data --noise none``):
@@ -295,7 +295,7 @@ def main() -> int:
         child_main(args.child, args.workers[0], args.child_out, args.trace)
         return 0
     sizes = args.sizes or ([100, 400] if args.quick else [500, 2000])
-    repeats = args.repeats or (1 if args.quick else 3)
+    repeats = args.repeats or (1 if args.quick else 5)
     started = time.perf_counter()
     results: dict = {
         'command': ' '.join([Path(sys.executable).name, *sys.argv]),

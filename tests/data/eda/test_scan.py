@@ -36,6 +36,7 @@ EXPECTED = {
     ('train', 'good_0_copy'): 'duplicate_image',
     ('train', 'notes'): 'unexpected_file',
     ('val', 'v0'): 'image_without_mask',
+    ('extra', 'x0'): 'mask_without_image',
 }
 
 
@@ -102,6 +103,8 @@ def make_bad_dataset(root):
     (img / 'notes.txt').write_text('labelling notes')
     (root / 'img' / 'val').mkdir()
     cv2.imwrite(str(root / 'img' / 'val' / 'v0.jpg'), _image(22))
+    (root / 'labels' / 'extra').mkdir()  # a split with masks only
+    cv2.imwrite(str(root / 'labels' / 'extra' / 'x0.png'), _labels())
     return root
 
 
@@ -126,7 +129,7 @@ def test_every_bad_input_gives_its_anomaly(scanned):
     for (split, stem), kind in EXPECTED.items():
         assert (split, stem, kind) in found, (split, stem, kind)
     missing = [i for i in report['items'] if i['anomaly_type'] == 'missing_folder']
-    assert [i['file'] for i in missing] == ['labels/val']
+    assert [i['file'] for i in missing] == ['labels/val', 'img/extra']
     flagged_clean = [i for i in report['items'] if i['stem'] in ('good_0', 'good_1', UNICODE_STEM)]
     assert flagged_clean == []
     dup = next(i for i in report['items'] if i['anomaly_type'] == 'duplicate_image')
@@ -146,8 +149,8 @@ def test_report_schema(scanned):
     for item in report['items']:
         assert set(item) >= {'anomaly_type', 'severity', 'split', 'stem', 'file', 'message'}
         assert item['severity'] == SEVERITY[item['anomaly_type']]
-        assert item['split'] in ('train', 'val') and item['message']
-    assert report['splits'] == ['train', 'val']
+        assert item['split'] in ('train', 'val', 'extra') and item['message']
+    assert report['splits'] == ['train', 'val', 'extra']
     train = report['statistics']['train']
     assert {'class_pixel_share', 'images_with_class', 'foreground_share', 'image_sizes'} <= set(
         train
@@ -205,7 +208,7 @@ def test_unknown_split_existing_output_and_output_inside_input(tmp_path, digest)
     (tmp_path / 'o').mkdir()
     with pytest.raises(OutputExistsError, match='--overwrite'):
         run_eda(root, out=tmp_path / 'o', splits=['val'], show_progress=False)
-    run_eda(root, out=tmp_path / 'o', splits=['val'], overwrite=True, show_progress=False)
+    run_eda(root, out=tmp_path / 'o', splits=['extra'], overwrite=True, show_progress=False)
     assert (tmp_path / 'o' / 'report.json').is_file()
     with pytest.raises(PetsegError, match='inside the input'):
         run_eda(root, out=root / 'eda', overwrite=True, show_progress=False)
