@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+# Defaults repeated here to keep this module light: DEFAULT_OVERLAYS in data/eda/scan.py,
+# DEFAULT_TINY_FG_PIXELS in data/eda/checks.py (tests/commands/test_eda.py checks they agree).
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``eda`` subcommand."""

@@ -141,12 +141,107 @@ def plan_split_noise(samples: list[SampleInfo], seed: int, split: str) -> list[t
     return sorted(plan, key=lambda item: item[1])
 
 
-def _read_mask(path: Path) -> np.ndarray:
-    return cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+# Mask faults: (clean mask, rng) -> (corrupted mask, detail); written back as PNG by OpenCV.
+def _swap(mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    source = CAT if (mask == CAT).any() else DOG
+    target = DOG if source == CAT else CAT
+    swapped = mask.copy()
+    swapped[mask == source] = target
+    return swapped, f'{CLASSES[source]} -> {CLASSES[target]} ({source} -> {target})'
 
 
-def _write_mask(path: Path, mask: np.ndarray) -> None:
-    cv2.imwrite(str(path), mask)
+def _empty(mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    detail = f'all {int(np.count_nonzero(mask))} foreground pixels set to background'
+    return np.full_like(mask, BACKGROUND), detail
+
+
+def _tiny(mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    ys, xs = np.nonzero(mask)
+    pick = int(rng.integers(len(ys)))
+    y0, x0 = max(0, ys[pick] - 1), max(0, xs[pick] - 1)
+    window = (slice(y0, y0 + TINY_WINDOW), slice(x0, x0 + TINY_WINDOW))
+    tiny = np.full_like(mask, BACKGROUND)
+    tiny[window] = mask[window]
+    kept = int(np.count_nonzero(tiny))
+    return (
+        tiny,
+        f'kept {kept} of {len(ys)} foreground pixels (a {TINY_WINDOW}x{TINY_WINDOW} window)',
+    )
+
+
+def _stray(mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    h, w = mask.shape
+    n_values = int(rng.integers(1, len(STRAY_VALUES) + 1))
+    values = sorted(rng.choice(STRAY_VALUES, size=n_values, replace=False).tolist())
+    painted = mask.copy()
+    for value in values:
+        ph, pw = (int(v) for v in rng.integers(2, max(3, min(h, w) // 8), 2))
+        y, x = int(rng.integers(0, h - ph)), int(rng.integers(0, w - pw))
+        painted[y : y + ph, x : x + pw] = value
+    return painted, f'values {", ".join(str(v) for v in values)} painted in small patches'
+
+
+def _half_size(mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    h, w = mask.shape
+    small = cv2.resize(mask, (w // 2, h // 2), interpolation=cv2.INTER_NEAREST)
+    return small, f'mask {w // 2}x{h // 2}, image {w}x{h} (WxH)'
+
+
+def _rgb(mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    return np.dstack([mask] * 3), 'mask saved as 3-channel RGB (values replicated in every channel)'
+
+
+MASK_FAULTS = {
+    'swap': _swap,
+    'empty_mask': _empty,
+    'tiny_mask': _tiny,
+    'stray_values': _stray,
+    'size_mismatch': _half_size,
+    'rgb_mask': _rgb,
+}
+
+
+# File faults: (image path, mask path, rng) -> (the file the item names: 'image'|'mask', detail).
+def _palette(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str, str]:
+    labels = cv2.imread(str(mask), cv2.IMREAD_UNCHANGED)
+    h, w = labels.shape
+    palette_image = Image.frombytes('P', (w, h), np.ascontiguousarray(labels).tobytes())
+    colours = [v for rgb in PALETTE for v in rgb]
+    palette_image.putpalette(colours + [0] * (768 - len(colours)))
+    palette_image.save(mask)
+    return 'mask', 'mask saved in PNG palette mode (P), indices unchanged'
+
+
+def _truncate(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str, str]:
+    data = image.read_bytes()
+    cut = int(len(data) * rng.uniform(0.45, 0.75))
+    image.write_bytes(data[:cut])
+    return 'image', f'JPEG cut to {cut} of {len(data)} bytes (no end-of-image marker)'
+
+
+def _drop_mask(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str, str]:
+    mask.unlink()
+    return 'image', 'mask file deleted'
+
+
+def _drop_image(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str, str]:
+    image.unlink()
+    return 'mask', 'image file deleted'
+
+
+def _grayscale(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str, str]:
+    gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+    cv2.imwrite(str(image), gray, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return 'image', 'image saved as a single-channel (grayscale) JPEG'
+
+
+FILE_FAULTS = {
+    'palette_mask': _palette,
+    'truncated_image': _truncate,
+    'image_without_mask': _drop_mask,
+    'mask_without_image': _drop_image,
+    'grayscale_image': _grayscale,
+}
 
 
 def inject(root: Path, split: str, index: int, stem: str, kind: str, seed: int) -> NoiseItem:
@@ -154,84 +249,15 @@ def inject(root: Path, split: str, index: int, stem: str, kind: str, seed: int) 
     rng = np.random.default_rng([seed, _SPLIT_INDEX.get(split, 9), index, _NOISE_STREAM])
     image_rel = f'{IMAGE_DIR}/{split}/{stem}.jpg'
     mask_rel = f'{MASK_DIR}/{split}/{stem}.png'
-    image_path, mask_path = root / image_rel, root / mask_rel
-    item = NoiseItem(split=split, stem=stem, type=kind, files=[mask_rel])
-    if kind == 'swap':
-        mask = _read_mask(mask_path)
-        source = CAT if (mask == CAT).any() else DOG
-        target = DOG if source == CAT else CAT
-        swapped = mask.copy()
-        swapped[mask == source] = target
-        _write_mask(mask_path, swapped)
-        item.detail = f'{CLASSES[source]} -> {CLASSES[target]} ({source} -> {target})'
-    elif kind == 'empty_mask':
-        mask = _read_mask(mask_path)
-        _write_mask(mask_path, np.full_like(mask, BACKGROUND))
-        item.detail = f'all {int(np.count_nonzero(mask))} foreground pixels set to background'
-    elif kind == 'tiny_mask':
-        mask = _read_mask(mask_path)
-        ys, xs = np.nonzero(mask)
-        pick = int(rng.integers(len(ys)))
-        y0, x0 = max(0, ys[pick] - 1), max(0, xs[pick] - 1)
-        tiny = np.full_like(mask, BACKGROUND)
-        window = (slice(y0, y0 + TINY_WINDOW), slice(x0, x0 + TINY_WINDOW))
-        tiny[window] = mask[window]
-        _write_mask(mask_path, tiny)
-        item.detail = (
-            f'kept {int(np.count_nonzero(tiny))} of {len(ys)} foreground pixels '
-            f'(a {TINY_WINDOW}x{TINY_WINDOW} window)'
-        )
-    elif kind == 'stray_values':
-        mask = _read_mask(mask_path)
-        h, w = mask.shape
-        n_values = int(rng.integers(1, len(STRAY_VALUES) + 1))
-        values = sorted(rng.choice(STRAY_VALUES, size=n_values, replace=False).tolist())
-        for value in values:
-            ph, pw = (int(v) for v in rng.integers(2, max(3, min(h, w) // 8), 2))
-            y, x = int(rng.integers(0, h - ph)), int(rng.integers(0, w - pw))
-            mask[y : y + ph, x : x + pw] = value
-        _write_mask(mask_path, mask)
-        shown = ', '.join(str(v) for v in values)
-        item.detail = f'values {shown} painted in small patches'
-    elif kind == 'size_mismatch':
-        mask = _read_mask(mask_path)
-        h, w = mask.shape
-        small = cv2.resize(mask, (w // 2, h // 2), interpolation=cv2.INTER_NEAREST)
-        _write_mask(mask_path, small)
-        item.detail = f'mask {w // 2}x{h // 2}, image {w}x{h} (WxH)'
-    elif kind == 'truncated_image':
-        data = image_path.read_bytes()
-        cut = int(len(data) * rng.uniform(0.45, 0.75))
-        image_path.write_bytes(data[:cut])
-        item.files = [image_rel]
-        item.detail = f'JPEG cut to {cut} of {len(data)} bytes (no end-of-image marker)'
-    elif kind == 'image_without_mask':
-        mask_path.unlink()
-        item.files = [image_rel]
-        item.detail = 'mask file deleted'
-    elif kind == 'mask_without_image':
-        image_path.unlink()
-        item.detail = 'image file deleted'
-    elif kind == 'rgb_mask':
-        mask = _read_mask(mask_path)
-        _write_mask(mask_path, np.dstack([mask, mask, mask]))
-        item.detail = 'mask saved as 3-channel RGB (values replicated in every channel)'
-    elif kind == 'palette_mask':
-        mask = _read_mask(mask_path)
-        h, w = mask.shape
-        palette_image = Image.frombytes('P', (w, h), np.ascontiguousarray(mask).tobytes())
-        colours = [v for rgb in PALETTE for v in rgb]
-        palette_image.putpalette(colours + [0] * (768 - len(colours)))
-        palette_image.save(mask_path)
-        item.detail = 'mask saved in PNG palette mode (P), indices unchanged'
-    elif kind == 'grayscale_image':
-        gray = cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE)
-        cv2.imwrite(str(image_path), gray, [cv2.IMWRITE_JPEG_QUALITY, 92])
-        item.files = [image_rel]
-        item.detail = 'image saved as a single-channel (grayscale) JPEG'
-    else:
-        raise ValueError(f'unknown noise type {kind!r}')
-    return item
+    if kind in MASK_FAULTS:
+        mask_path = root / mask_rel
+        corrupted, detail = MASK_FAULTS[kind](cv2.imread(str(mask_path), cv2.IMREAD_UNCHANGED), rng)
+        cv2.imwrite(str(mask_path), corrupted)
+        return NoiseItem(split, stem, kind, [mask_rel], detail)
+    if kind in FILE_FAULTS:
+        names, detail = FILE_FAULTS[kind](root / image_rel, root / mask_rel, rng)
+        return NoiseItem(split, stem, kind, [image_rel if names == 'image' else mask_rel], detail)
+    raise ValueError(f'unknown noise type {kind!r}')
 
 
 def inject_split_noise(

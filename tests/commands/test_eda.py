@@ -38,3 +38,13 @@ def test_default_out_is_named_after_the_data_root(tmp_path, monkeypatch):
     # an empty split is an error finding, but the scan ran: exit 0 under --fail-on never
     assert main(['eda', '--data-root', 'my_pets', '--workers', '1']) == 0
     assert (tmp_path / 'work_dirs' / 'eda' / 'my_pets' / 'report.json').is_file()
+
+
+def test_cli_defaults_agree_with_the_library():
+    from practicum_work.cli import build_parser
+    from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS
+    from practicum_work.data.eda.scan import DEFAULT_OVERLAYS
+
+    args = build_parser().parse_args(['eda', '--data-root', 'x'])
+    assert (args.overlays, args.tiny_fg_pixels) == (DEFAULT_OVERLAYS, DEFAULT_TINY_FG_PIXELS)
+    assert args.fail_on == 'never' and args.splits is None and args.out is None

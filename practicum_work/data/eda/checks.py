@@ -18,6 +18,7 @@ from practicum_work.data.classes import BACKGROUND, FOREGROUND_CLASSES, VALID_LA
 from practicum_work.data.eda.anomalies import Anomaly
 from practicum_work.data.eda.decode import TRUNCATED, Decoded, read_image, read_mask
 
+DEFAULT_TINY_FG_PIXELS = 50  # a mask with 1..N foreground pixels is 'tiny'
 _EXACT_HIST_LIMIT = 1 << 24  # float32 histogram counts are exact below 2**24 pixels
 _SHOWN_VALUES = 8
 
@@ -31,7 +32,7 @@ class PairJob:
     stem: str
     image_path: Path | None
     mask_path: Path | None
-    tiny_fg_pixels: int = 50
+    tiny_fg_pixels: int = DEFAULT_TINY_FG_PIXELS
 
 
 @dataclass

@@ -14,7 +14,7 @@ import numpy as np
 
 from practicum_work.data.atomic import atomic_output_dir, atomic_write_text, check_output_outside
 from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, Anomaly
-from practicum_work.data.eda.checks import check_pair
+from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS, check_pair
 from practicum_work.data.eda.inventory import inventory_split, resolve_splits
 from practicum_work.data.eda.overlays import OverlayJob, draw_overlay
 from practicum_work.data.eda.plots import write_plots
@@ -23,7 +23,6 @@ from practicum_work.data.eda.statistics import SplitStatistics
 from practicum_work.errors import PetsegError
 from practicum_work.progress import ordered_map
 
-DEFAULT_TINY_FG_PIXELS = 50
 DEFAULT_OVERLAYS = 8
 _CHUNKSIZE = 16
 
