@@ -141,10 +141,11 @@ def _header_only(data: bytes, decoded: Decoded) -> None:
         pass
 
 
-def _read(path: Path) -> tuple[bytes | None, Decoded]:
+def _read(path: str | Path) -> tuple[bytes | None, Decoded]:
     decoded = Decoded()
     try:
-        data = path.read_bytes()
+        with open(path, 'rb') as file:
+            data = file.read()
     except OSError as err:
         decoded.problem, decoded.message = UNREADABLE, f'cannot read the file ({err.strerror})'
         return None, decoded
@@ -178,7 +179,7 @@ def _mode_from_array(pixels: np.ndarray) -> str:
     return mode
 
 
-def read_image(path: Path) -> Decoded:
+def read_image(path: str | Path) -> Decoded:
     """Validate an image: JPEG decoded at 1/8 scale (see module doc), PNG decoded fully.
 
     ``pixels`` holds whatever was decoded (reduced for JPEG); size and mode are the file's.
@@ -212,7 +213,7 @@ def read_image(path: Path) -> Decoded:
     return decoded
 
 
-def read_mask(path: Path) -> Decoded:
+def read_mask(path: str | Path) -> Decoded:
     """Decode a mask keeping its stored values (palette indices, 16 bit, every channel).
 
     8-bit grayscale PNGs (the normal case) go through OpenCV; other modes through PIL, whose

@@ -90,7 +90,8 @@ def inventory_split(root: Path, split: str, tiny_fg_pixels: int) -> SplitInvento
     add = inventory.anomalies.append
 
     def job(stem: str, image: Path | None, mask: Path | None) -> PairJob:
-        return PairJob(root, split, stem, image, mask, tiny_fg_pixels)
+        as_text = (None if p is None else str(p) for p in (image, mask))
+        return PairJob(str(root), split, stem, *as_text, tiny_fg_pixels)
 
     for folder in (image_dir, mask_dir):
         if not folder.is_dir():
