@@ -17,6 +17,7 @@ from practicum_work.errors import PetsegError, user_message
 COMMAND_MODULES: tuple[str, ...] = (
     'demo',
     'demo_data',
+    'eda',
     'best_worst',
     'postprocess_eval',
     'compare',
