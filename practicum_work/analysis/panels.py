@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from practicum_work.data.classes import BACKGROUND, CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
+from practicum_work.visualization import overlay_mask
 
 MISSED_COLOR = (220, 20, 60)  # crimson
 FALSE_ALARM_COLOR = (255, 230, 0)  # yellow
@@ -42,23 +43,6 @@ def read_label_map(path: str | Path, num_classes: int = len(CLASSES)) -> np.ndar
     mask = mask.astype(np.int64)
     mask[(mask >= num_classes) & (mask != IGNORE_INDEX)] = IGNORE_INDEX
     return mask.astype(np.uint8)
-
-
-def colorize(mask: np.ndarray, palette=PALETTE) -> np.ndarray:
-    """(H, W) class map -> (H, W, 3) RGB with the class palette; ignore pixels white."""
-    lut = np.zeros((256, 3), dtype=np.uint8)
-    lut[: len(palette)] = np.asarray(palette, dtype=np.uint8)
-    lut[IGNORE_INDEX] = IGNORE_COLOR
-    return lut[mask]
-
-
-def overlay(image: np.ndarray, mask: np.ndarray, alpha: float = 0.55) -> np.ndarray:
-    """The image with every non-background pixel blended with its class colour."""
-    painted = image.astype(np.float32)
-    colour = colorize(mask).astype(np.float32)
-    blend = mask != BACKGROUND
-    painted[blend] = (1 - alpha) * painted[blend] + alpha * colour[blend]
-    return painted.round().astype(np.uint8)
 
 
 def error_map(image: np.ndarray, gt: np.ndarray, pred: np.ndarray) -> np.ndarray:
@@ -98,8 +82,8 @@ def render_panel(job: PanelJob) -> str:
         raise ValueError(f'{job.image_path}: image, mask and prediction sizes differ')
     views = (
         ('image', image),
-        ('ground truth', overlay(image, gt)),
-        ('prediction', overlay(image, pred)),
+        ('ground truth', overlay_mask(image, gt, alpha=0.55)),
+        ('prediction', overlay_mask(image, pred, alpha=0.55)),
         ('errors', error_map(image, gt, pred)),
     )
     fig = Figure(figsize=(13, 4.0), dpi=100)

@@ -11,13 +11,12 @@ from practicum_work.analysis.panels import (
     MISSED_COLOR,
     WRONG_CLASS_COLOR,
     PanelJob,
-    colorize,
     error_map,
-    overlay,
     read_label_map,
     render_panel,
 )
 from practicum_work.data.classes import IGNORE_COLOR, PALETTE
+from practicum_work.visualization import colourise_mask, overlay_mask
 
 
 def test_error_map_colours_each_kind_of_pixel():
@@ -35,11 +34,11 @@ def test_error_map_colours_each_kind_of_pixel():
 def test_overlay_blends_only_non_background():
     image = np.full((1, 3, 3), 100, np.uint8)
     mask = np.array([[0, 1, 255]], np.uint8)
-    out = overlay(image, mask, alpha=0.5)
+    out = overlay_mask(image, mask, alpha=0.5)
     assert tuple(out[0, 0]) == (100, 100, 100)
     assert tuple(out[0, 1]) == tuple(round(0.5 * 100 + 0.5 * c) for c in PALETTE[1])
     assert tuple(out[0, 2]) == tuple(round(0.5 * 100 + 0.5 * c) for c in IGNORE_COLOR)
-    assert colorize(mask)[0, 1].tolist() == list(PALETTE[1])
+    assert colourise_mask(mask)[0, 1].tolist() == list(PALETTE[1])
 
 
 def test_read_label_map_maps_unknown_values_to_ignore(tmp_path):

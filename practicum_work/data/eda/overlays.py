@@ -20,9 +20,9 @@ from PIL import Image, ImageDraw, ImageFile, ImageFont
 from practicum_work.data.classes import CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
 from practicum_work.data.eda.checks import mask_class_ids
 from practicum_work.data.eda.decode import read_mask
+from practicum_work.visualization import STRAY_COLOR, colour_lut
 
 TILE = 256  # tile height in pixels
-STRAY_COLOR: tuple[int, int, int] = (255, 0, 255)
 MISSING_COLOR: tuple[int, int, int] = (90, 90, 90)
 ALPHA = 0.5
 _FONT_SIZE = 13
@@ -38,14 +38,6 @@ class OverlayJob:
     mask_path: Path | None
     caption: tuple[str, ...]
     out_path: Path
-
-
-def label_colours() -> np.ndarray:
-    """A 256x3 RGB lookup table: class colours, white for 255, magenta for stray values."""
-    lut = np.tile(np.array(STRAY_COLOR, np.uint8), (256, 1))
-    lut[: len(PALETTE)] = np.array(PALETTE, np.uint8)
-    lut[IGNORE_INDEX] = IGNORE_COLOR
-    return lut
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +92,7 @@ def load_mask_for_display(path: Path) -> tuple[np.ndarray | None, str]:
     if labels is None:
         return _to_rgb(mask.pixels, bgr=False), 'colour mask as stored'
     labels = np.clip(labels, 0, 255).astype(np.uint8) if labels.dtype != np.uint8 else labels
-    return label_colours()[labels], ''
+    return colour_lut()[labels], ''
 
 
 def _fit(pixels: np.ndarray, height: int, nearest: bool) -> np.ndarray:
