@@ -14,7 +14,13 @@ from practicum_work import __version__
 from practicum_work.errors import PetsegError, user_message
 
 # Order shown in ``petseg --help`` (the data flow of README / shared DESIGN).
-COMMAND_MODULES: tuple[str, ...] = ('demo', 'demo_data', 'fix_labels')
+COMMAND_MODULES: tuple[str, ...] = (
+    'demo',
+    'demo_data',
+    'convert_oxford_pet',
+    'fix_labels',
+    'class_weights',
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -218,9 +218,10 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
         evidence: dict[int, list] = {}
         for row, (s, r) in enumerate(index):
             p_animal = None if judgement.p_animal is None else judgement.p_animal[row]
+            fold = None if judgement.fold is None else judgement.fold[row]
             region = scans[s].regions[r]
             evidence.setdefault(s, []).append(
-                region_evidence(region, judgement.p_dog[row], judgement.fold[row], p_animal)
+                region_evidence(region, judgement.p_dog[row], fold, p_animal)
             )
         for s, regions_evidence in evidence.items():
             verdicts[s] = judge_mask(scans[s].regions, regions_evidence, swap, reliable)

@@ -63,12 +63,12 @@ def hub_reachable(timeout: float = 3.0) -> bool:
 
 
 @contextmanager
-def _hub_offline_unless_reachable() -> Iterator[None]:
-    """Cache-only hub access when the hub cannot be reached (no minute of retries)."""
+def _hub_offline(offline: bool) -> Iterator[None]:
+    """Cache-only hub access while ``offline`` (no minute of retries when there is no network)."""
     from huggingface_hub import constants
 
     saved = constants.HF_HUB_OFFLINE
-    constants.HF_HUB_OFFLINE = saved or not hub_reachable()
+    constants.HF_HUB_OFFLINE = saved or offline
     try:
         yield
     finally:
@@ -99,10 +99,15 @@ def load_imagenet_classifier(
     if not timm.is_model(model_name):
         raise PetsegError(f'timm has no model {model_name!r} (see timm.list_models())')
     if weights is None:
+        reachable = hub_reachable()
         try:
-            with _hub_offline_unless_reachable(), _quiet_hub_logs():
+            with _hub_offline(not reachable), _quiet_hub_logs():
                 model = timm.create_model(model_name, pretrained=True)
         except Exception as err:  # hub, network, cache: no weights to be had
+            if not reachable:
+                raise WeightsUnavailableError(
+                    'the Hugging Face hub cannot be reached and the weights are not cached'
+                ) from err
             message = ' '.join(str(err).split())[:200]
             raise WeightsUnavailableError(f'{type(err).__name__}: {message}') from err
         source = f'timm hub ({model_name})'
@@ -180,7 +185,7 @@ def judge_species_imagenet(
     }
     return SpeciesJudgement(
         p_dog=dog / np.maximum(dog + cat, 1e-12),
-        fold=np.full(len(dog), -1, dtype=np.int64),
+        fold=None,
         info=info,
         p_animal=dog + cat,
     )

@@ -38,7 +38,9 @@ class SpeciesVerdict:
     swap_components: list[dict] = field(default_factory=list)
 
 
-def region_evidence(region: SpeciesRegion, p_dog: float, fold: int, p_animal: float | None) -> dict:
+def region_evidence(
+    region: SpeciesRegion, p_dog: float, fold: int | None = None, p_animal: float | None = None
+) -> dict:
     """The JSON evidence of one judged region."""
     p_other = p_dog if region.label == CAT else 1.0 - p_dog
     evidence = {
@@ -49,8 +51,9 @@ def region_evidence(region: SpeciesRegion, p_dog: float, fold: int, p_animal: fl
         'component_areas': region.component_areas,
         'p_dog': round(float(p_dog), 4),
         'p_other_species': round(float(p_other), 4),
-        'judged_by_fold': int(fold) if fold >= 0 else 'mean of all folds',
     }
+    if fold is not None:
+        evidence['judged_by_fold'] = int(fold) if fold >= 0 else 'mean of all folds'
     if region.seed_xy is not None:
         evidence['seed_xy'] = list(region.seed_xy)
     if p_animal is not None:
