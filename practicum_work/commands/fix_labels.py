@@ -112,13 +112,19 @@ def _print_summary(result) -> None:
     issues = ', '.join(f'{k} {v}' for k, v in summary['issues'].items()) or 'none'
     console.print(f'issues: {issues}')
     info = result.plan.classifier
-    if 'out_of_fold_agreement_with_labels' in info:
+    if 'skipped' in info:
+        console.print(f'classifier: {info["used"]}, {info["skipped"]}')
+    elif 'out_of_fold_agreement_with_labels' in info:
         console.print(
             f'classifier: {info["used"]} ({info["model"]}), {info["folds"]}-fold, out-of-fold '
             f'agreement with the labels {info["out_of_fold_agreement_with_labels"]:.1%}'
         )
     else:
-        console.print(f'classifier: {info["used"]} {info.get("skipped", info.get("model", ""))}')
+        agreement = info.get('agreement_with_labels')
+        console.print(
+            f'classifier: {info["used"]} ({info["model"]}, {info["weights"]})'
+            + (f', agreement with the labels {agreement:.1%}' if agreement is not None else '')
+        )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import numpy as np
 
 from practicum_work import __version__
 from practicum_work.data.atomic import atomic_output_dir, check_output_outside
+from practicum_work.data.classes import DOG
 from practicum_work.data.label_fix.plan import PlanItem, PolicySettings, plan_item, summarise
 from practicum_work.data.label_fix.scan import (
     SampleScan,
@@ -178,6 +179,40 @@ def _judge(
         return None, index, f'species check skipped: {err}'
 
 
+def _agreement(judgement: SpeciesJudgement, scans: list[SampleScan], index: list) -> float | None:
+    """Share of single-species train/val regions whose label the classifier agrees with."""
+    agreement = judgement.info.get('out_of_fold_agreement_with_labels')
+    if agreement is not None:
+        return agreement
+    rows = [
+        row
+        for row, (s, r) in enumerate(index)
+        if scans[s].split != TEST_SPLIT and scans[s].regions[r].scope == 'image'
+    ]
+    if not rows:
+        return None
+    labels = np.array([scans[index[row][0]].regions[index[row][1]].label for row in rows])
+    return round(float(((judgement.p_dog[rows] >= 0.5) == (labels == DOG)).mean()), 4)
+
+
+def _verdicts(
+    judgement: SpeciesJudgement,
+    scans: list[SampleScan],
+    index: list[tuple[int, int]],
+    swap: SwapSettings,
+    reliable: bool,
+) -> dict[int, SpeciesVerdict]:
+    """One species verdict per judged scan, with the evidence of each of its regions."""
+    evidence: dict[int, list] = {}
+    for row, (s, r) in enumerate(index):
+        p_animal = None if judgement.p_animal is None else judgement.p_animal[row]
+        fold = None if judgement.fold is None else judgement.fold[row]
+        evidence.setdefault(s, []).append(
+            region_evidence(scans[s].regions[r], judgement.p_dog[row], fold, p_animal)
+        )
+    return {s: judge_mask(scans[s].regions, ev, swap, reliable) for s, ev in evidence.items()}
+
+
 def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) -> Plan:
     """Scan the dataset, judge species and decide about every sample; writes nothing."""
     _check_paths(settings)
@@ -204,29 +239,21 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
     classifier_info: dict = {'requested': settings.classifier, 'used': used}
     if fallback_note:
         classifier_info['fallback'] = fallback_note
-    reliable = True
     verdicts: dict[int, SpeciesVerdict] = {}
-    if judgement is not None:
+    reliable = True
+    if judgement is None:
+        classifier_info['skipped'] = skipped
+    else:
         classifier_info.update(judgement.info)
-        agreement = judgement.info.get('out_of_fold_agreement_with_labels')
+        agreement = _agreement(judgement, scans, index)
+        classifier_info.setdefault('agreement_with_labels', agreement)
         reliable = agreement is None or agreement >= swap.min_agreement
         if not reliable:
             log(
-                f'warning: the self classifier agrees with only {agreement:.0%} of the labels; '
+                f'warning: the {used} classifier agrees with only {agreement:.0%} of the labels; '
                 'suspected swaps go to review instead of being applied'
             )
-        evidence: dict[int, list] = {}
-        for row, (s, r) in enumerate(index):
-            p_animal = None if judgement.p_animal is None else judgement.p_animal[row]
-            fold = None if judgement.fold is None else judgement.fold[row]
-            region = scans[s].regions[r]
-            evidence.setdefault(s, []).append(
-                region_evidence(region, judgement.p_dog[row], fold, p_animal)
-            )
-        for s, regions_evidence in evidence.items():
-            verdicts[s] = judge_mask(scans[s].regions, regions_evidence, swap, reliable)
-    else:
-        classifier_info['skipped'] = skipped
+        verdicts = _verdicts(judgement, scans, index, swap, reliable)
     classifier_info['reliable'] = reliable
     policies = settings.policies
     if settings.fix_test:
@@ -237,9 +264,7 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
         min_pixels = resolve_min_fg_pixels(settings.min_fg_pixels, shape[::-1])
         items.append(plan_item(scan, verdicts.get(s), policies, min_pixels))
     settings_json = {
-        'min_fg_pixels': settings.min_fg_pixels
-        if settings.min_fg_pixels
-        else 'auto (0.2% of image)',
+        'min_fg_pixels': settings.min_fg_pixels or 'auto (0.2% of the image area, >= 16)',
         **asdict(policies),
         'swap_threshold': swap.swap_threshold,
         'review_threshold': swap.review_threshold,

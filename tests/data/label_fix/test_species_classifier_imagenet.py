@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
 import pytest
 
+from practicum_work.cli import main
 from practicum_work.data.label_fix import species_classifier_imagenet as imagenet
-from practicum_work.data.label_fix.pipeline import FixLabelsSettings, build_plan
 from practicum_work.errors import PetsegError
 
 TINY = 'test_resnet'  # timm's 0.5 M-parameter test network with a 1000-class head
@@ -25,28 +26,26 @@ def tiny_weights(tmp_path_factory):
     return path
 
 
-def test_weights_file_is_loaded_and_regions_are_judged(tiny_weights, toy_dataset):
+def test_weights_file_is_loaded_and_regions_are_judged(tiny_weights, toy_dataset, tmp_path):
     classifier = imagenet.load_imagenet_classifier(TINY, tiny_weights)
     assert classifier.weights == str(tiny_weights) and classifier.input_size > 0
-    plan = build_plan(
-        FixLabelsSettings(
-            data_root=toy_dataset,
-            dry_run=True,
-            classifier='imagenet',
-            weights=tiny_weights,
-            imagenet_model=TINY,
-            workers=1,
-            show_progress=False,
-        ),
-        log=lambda _: None,
-    )
-    assert plan.classifier['used'] == 'imagenet' and plan.classifier['model'] == TINY
-    assert plan.settings['swap_threshold'] == 0.9
-    evidence = [r for i in plan.items for r in i.evidence.get('species', [])]
+    argv = ['fix-labels', '--data-root', str(toy_dataset), '--dry-run', '--workers', '1']
+    argv += ['--plan-dir', str(tmp_path / 'plan'), '--classifier', 'imagenet']
+    assert main([*argv, '--weights', str(tiny_weights), '--imagenet-model', TINY]) == 0
+    plan = json.loads((tmp_path / 'plan' / 'plan.json').read_text())
+    assert plan['classifier']['used'] == 'imagenet' and plan['classifier']['model'] == TINY
+    assert plan['classifier']['weights'] == str(tiny_weights)
+    assert plan['settings']['swap_threshold'] == 0.9
+    evidence = [r for i in plan['items'] for r in i['evidence'].get('species', [])]
     assert len(evidence) == 38  # one animal per toy image
     for region in evidence:
         assert 0.0 <= region['p_dog'] <= 1.0 and 0.0 <= region['p_cat_or_dog'] <= 1.0
         assert 'judged_by_fold' not in region
+    # Random weights agree with the labels about half the time: nothing may be swapped then.
+    agreement = plan['classifier']['agreement_with_labels']
+    assert plan['classifier']['reliable'] == (agreement >= 0.65)
+    swapped = [i for i in plan['items'] if {'type': 'swap_species'} in i['changes']]
+    assert plan['classifier']['reliable'] or swapped == []
 
 
 def test_imagenet_class_ranges():
