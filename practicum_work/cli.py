@@ -17,7 +17,10 @@ from practicum_work.errors import PetsegError, user_message
 COMMAND_MODULES: tuple[str, ...] = (
     'demo',
     'demo_data',
+    'convert_oxford_pet',
     'eda',
+    'fix_labels',
+    'class_weights',
     'best_worst',
     'postprocess_eval',
     'compare',

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -72,17 +74,13 @@ def run_tool(*args: str, cwd: Path = REPO_ROOT, timeout: int = 900) -> subproces
 def quick_cfg_options(data_root: Path, max_iters: int) -> list[str]:
     """``--cfg-options`` of the README's CPU recipe at 64 px for the tiny dataset."""
     from practicum_work.config_utils import cpu_quick_options
+    from practicum_work.tool_runner import cfg_option_args
 
     opts = cpu_quick_options(max_iters=max_iters, val_interval=2, crop=64, batch_size=2, workers=0)
     opts['data_root'] = str(data_root)
     opts['val_dataloader.dataset.pipeline.1.scale'] = (64, 64)
     opts['test_dataloader.dataset.pipeline.1.scale'] = (64, 64)
-    args = []
-    for key, value in opts.items():
-        if isinstance(value, tuple):
-            value = '(' + ','.join(map(str, value)) + ')'
-        args.append(f'{key}={value}')
-    return ['--cfg-options', *args]
+    return cfg_option_args(opts)
 
 
 def train_quick(
@@ -110,3 +108,70 @@ def hyp1_run(tiny_dataset, tmp_path_factory) -> Path:
     work_dir = tmp_path_factory.mktemp('hyp1')
     train_quick(HYP1, work_dir, tiny_dataset, max_iters=4)
     return work_dir
+
+
+# A toy cats/dogs dataset whose species a shape classifier cannot confuse (label fixing):
+# cats are spiky stars, dogs smooth ellipses (random size, place, rotation, colour), so every
+# injected cat<->dog swap is a known answer for the ``self`` classifier.
+
+
+def _draw_animal(rng: np.random.Generator, size: int, label: int) -> np.ndarray:
+    mask = np.zeros((size, size), np.uint8)
+    cx, cy = rng.uniform(0.35, 0.65, 2) * size
+    radius = rng.uniform(0.2, 0.3) * size
+    if label == 1:  # a spiky star
+        points = int(rng.integers(5, 8))
+        angles = np.linspace(0, 2 * np.pi, 2 * points, endpoint=False) + rng.uniform(0, np.pi)
+        radii = np.where(np.arange(2 * points) % 2 == 0, radius, radius * 0.4)
+        poly = np.stack([cx + radii * np.cos(angles), cy + radii * np.sin(angles)], 1)
+        cv2.fillPoly(mask, [poly.astype(np.int32)], 1)
+    else:  # a smooth ellipse
+        axes = (int(radius), int(radius * rng.uniform(0.6, 0.9)))
+        cv2.ellipse(mask, (int(cx), int(cy)), axes, float(rng.uniform(0, 180)), 0, 360, 1, -1)
+    return mask
+
+
+def write_toy_dataset(
+    root: Path, counts: dict[str, int], size: int = 96, seed: int = 0
+) -> dict[str, list[str]]:
+    """Write img/ and labels/ for ``counts`` per split; returns the stems per split."""
+    rng = np.random.default_rng(seed)
+    stems: dict[str, list[str]] = {}
+    for split, n in counts.items():
+        (root / 'img' / split).mkdir(parents=True, exist_ok=True)
+        (root / 'labels' / split).mkdir(parents=True, exist_ok=True)
+        stems[split] = []
+        for index in range(n):
+            label = 1 + index % 2
+            shape = _draw_animal(rng, size, label)
+            image = np.full((size, size, 3), rng.integers(0, 256, 3), np.uint8)
+            image = np.clip(image + rng.normal(0, 12, image.shape), 0, 255).astype(np.uint8)
+            image[shape > 0] = rng.integers(0, 256, 3)
+            stem = f'{split}_{index:04d}'
+            cv2.imwrite(str(root / 'img' / split / f'{stem}.jpg'), image)
+            cv2.imwrite(str(root / 'labels' / split / f'{stem}.png'), shape * label)
+            stems[split].append(stem)
+    return stems
+
+
+def swap_mask(path: Path) -> None:
+    """Exchange cat and dog in one mask file (in place: test data only)."""
+    mask = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    swapped = mask.copy()
+    swapped[mask == 1], swapped[mask == 2] = 2, 1
+    cv2.imwrite(str(path), swapped)
+
+
+@pytest.fixture(scope='session')
+def toy_dataset(tmp_path_factory) -> Path:
+    """24 train, 8 val, 6 test toy images of 96 px; train_0002, train_0005, val_0001 swapped."""
+    root = tmp_path_factory.mktemp('toy') / 'pets_toy'
+    write_toy_dataset(root, {'train': 24, 'val': 8, 'test': 6})
+    for rel in (
+        'labels/train/train_0002.png',
+        'labels/train/train_0005.png',
+        'labels/val/val_0001.png',
+        'labels/test/test_0003.png',
+    ):
+        swap_mask(root / rel)
+    return root
