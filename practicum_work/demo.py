@@ -1,19 +1,23 @@
 """``petseg demo``: the main job on generated data, end to end, on CPU in minutes.
 
-Every run writes a new folder ``work_dirs/demo/<timestamp>/`` (data, experiments, logs,
-``summary.json``), so re-running never overwrites an earlier run.
+demo-data (with injected noise) -> eda -> fix-labels (dry run, then clean_v1) -> class-weights
+-> train hyp1 on the raw data and on clean_v1 -> test both on the same test split ->
+best-worst for both -> compare. Every run writes a new folder ``work_dirs/demo/<timestamp>/``,
+so re-running never overwrites an earlier run; ``summary.json`` lists every artifact and the
+command that made it.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from practicum_work.config_utils import cpu_quick_options
-from practicum_work.data.demo_data import generate_demo_dataset
+from practicum_work.config_utils import short_run_options
 from practicum_work.errors import OutputExistsError, PetsegError
 from practicum_work.tool_runner import cfg_option_args, repo_path, run_tool_logged
 
@@ -22,10 +26,10 @@ HYP1 = 'configs/hyp1_segformer_b0.py'
 
 @dataclass
 class DemoSettings:
-    """The short CPU schedule of the demo (stated in its output)."""
+    """The demo's data size and short CPU schedule (stated in its output)."""
 
-    iters: int = 600
-    val_interval: int = 200
+    iters: int = 500
+    val_interval: int = 250
     crop: int = 128
     batch_size: int = 8
     lr: float = 6e-4  # from scratch (no pretrained weights offline): 10x the pretrained recipe
@@ -34,6 +38,7 @@ class DemoSettings:
     n_test: int = 60
     seed: int = 0
     workers: int = 2
+    best_worst_k: int = 4
 
 
 @dataclass
@@ -42,34 +47,25 @@ class DemoResult:
 
     run_dir: str
     settings: dict
-    data_root: str
-    work_dir: str
-    best_checkpoint: str
-    test_metrics: dict
-    wall_time_s: float
+    artifacts: dict[str, str] = field(default_factory=dict)
+    headline: dict = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
+    wall_time_s: float = 0.0
 
 
 def train_options(settings: DemoSettings, data_root: Path) -> dict:
     """The ``--cfg-options`` the demo passes to tools/train.py (CPU recipe + short schedule)."""
-    options = cpu_quick_options(
-        max_iters=settings.iters,
+    options = short_run_options(
+        repo_path(HYP1),
+        iters=settings.iters,
         val_interval=settings.val_interval,
         crop=settings.crop,
         batch_size=settings.batch_size,
+        lr=settings.lr,
         workers=settings.workers,
+        seed=settings.seed,
     )
-    warmup = max(1, settings.iters // 12)
-    options.update(
-        {
-            'data_root': str(data_root),
-            'optim_wrapper.optimizer.lr': settings.lr,
-            'param_scheduler.0.end': warmup,
-            'param_scheduler.1.begin': warmup,
-            'param_scheduler.1.end': settings.iters,
-            'randomness.seed': settings.seed,
-        }
-    )
+    options['data_root'] = str(data_root)
     return options
 
 
@@ -93,58 +89,173 @@ def new_run_dir(out_root: Path) -> Path:
     return run_dir
 
 
+class _Demo:
+    """One demo run: its folder, settings and the record of what it did."""
+
+    def __init__(self, run_dir: Path, settings: DemoSettings, show_progress: bool, say: Callable):
+        self.run_dir = run_dir
+        self.settings = settings
+        self.show_progress = show_progress
+        self.say = say
+        self.result = DemoResult(run_dir=str(run_dir), settings=asdict(settings))
+
+    def step(self, title: str, command: str) -> None:
+        self.say(f'\n[{len(self.result.steps) + 1}] {title}\n    $ {command}')
+        self.result.steps.append(command)
+
+    def artifact(self, name: str, path: Path) -> None:
+        self.result.artifacts[name] = str(path)
+
+    def make_data(self) -> Path:
+        from practicum_work.data.demo_data import generate_demo_dataset
+
+        s = self.settings
+        data_root = self.run_dir / 'data' / 'pets_demo'
+        self.step('demo data with injected noise', f'petseg demo-data --out {data_root}')
+        summary = generate_demo_dataset(
+            data_root,
+            seed=s.seed,
+            n_train=s.n_train,
+            n_val=s.n_val,
+            n_test=s.n_test,
+            noise='default',
+            show_progress=self.show_progress,
+        )
+        self.artifact('data (raw, noisy)', data_root)
+        self.artifact('injected noise (ground truth)', Path(summary.noise_file))
+        return data_root
+
+    def eda(self, data_root: Path) -> dict:
+        from practicum_work.data.eda.scan import run_eda
+
+        out = self.run_dir / 'eda'
+        self.step('technical scan', f'petseg eda --data-root {data_root} --out {out}')
+        report = run_eda(data_root, out, show_progress=self.show_progress).report
+        self.artifact('eda report (report.json, overlays/, plots)', out)
+        return report
+
+    def fix_labels(self, data_root: Path) -> tuple[Path, dict]:
+        from practicum_work.data.label_fix.pipeline import FixLabelsSettings, run_fix_labels
+
+        plan_dir, clean = self.run_dir / 'label_fix', self.run_dir / 'data' / 'pets_demo_clean_v1'
+        self.step(
+            'label fixing, dry run (plan + contact sheets)',
+            f'petseg fix-labels --data-root {data_root} --dry-run --plan-dir {plan_dir}',
+        )
+        quiet = lambda message: None  # noqa: E731
+        common = dict(data_root=data_root, show_progress=self.show_progress)
+        dry = run_fix_labels(FixLabelsSettings(dry_run=True, plan_dir=plan_dir, **common), quiet)
+        self.artifact('label-fix plan (plan.json, contact sheets)', plan_dir)
+        self.step(
+            'label fixing, cleaned copy', f'petseg fix-labels --data-root {data_root} --out {clean}'
+        )
+        run_fix_labels(FixLabelsSettings(out=clean, **common), quiet)
+        self.artifact('data (clean_v1, manifest.json)', clean)
+        return clean, dry.plan.summary
+
+    def class_weights(self, data_root: Path) -> dict:
+        from practicum_work.data.class_weights import class_weight_report, count_split_pixels
+
+        out = self.run_dir / 'class_weights.json'
+        self.step(
+            'class weights of clean_v1',
+            f'petseg class-weights --data-root {data_root} --json {out}',
+        )
+        report = class_weight_report(count_split_pixels(data_root, 'train', show_progress=False))
+        out.write_text(json.dumps(report, indent=2))
+        self.artifact('class weights', out)
+        return report
+
+    def train_and_test(self, name: str, train_root: Path, test_root: Path) -> dict:
+        work_dir = self.run_dir / name
+        options = train_options(self.settings, train_root)
+        args = [str(repo_path('tools/train.py')), HYP1, '--work-dir', str(work_dir)]
+        args += cfg_option_args(options)
+        self.step(f'train {name}', 'python ' + ' '.join(args[:4]) + ' --cfg-options ...')
+        logs = self.run_dir / 'logs'
+        run_tool_logged(args, logs / f'train_{name}.log', f'train {name}', self.show_progress)
+        checkpoint = best_checkpoint(work_dir)
+        test_options = {k: v for k, v in options.items() if k.startswith('test_')}
+        test_options['data_root'] = str(test_root)
+        args = [str(repo_path('tools/test.py')), HYP1, str(checkpoint), '--work-dir', str(work_dir)]
+        args += cfg_option_args(test_options)
+        self.step(f'test {name} on the raw test split', 'python ' + ' '.join(args[:5]) + ' ...')
+        run_tool_logged(args, logs / f'test_{name}.log', f'test {name}', self.show_progress)
+        self.artifact(f'{name} (checkpoints, logs, metrics_*.json)', work_dir)
+        return json.loads((work_dir / f'metrics_test_{checkpoint.stem}.json').read_text())
+
+    def best_worst(self, name: str, test_root: Path) -> None:
+        from practicum_work.analysis.best_worst import run_best_worst
+
+        work_dir = self.run_dir / name
+        checkpoint, out = best_checkpoint(work_dir), work_dir / 'best_worst'
+        self.step(
+            f'best/worst predictions of {name}',
+            f'petseg best-worst --config {HYP1} --checkpoint {checkpoint} --data-root {test_root}',
+        )
+        run_best_worst(
+            repo_path(HYP1),
+            checkpoint,
+            k=self.settings.best_worst_k,
+            out=out,
+            data_root=str(test_root),
+            workers=self.settings.workers,
+            show_progress=self.show_progress,
+        )
+        self.artifact(f'{name} best/worst panels', out)
+
+    def compare(self, names: list[str]) -> str:
+        from practicum_work.analysis.compare import compare_experiments
+
+        dirs, out = [self.run_dir / n for n in names], self.run_dir / 'compare'
+        self.step('compare', 'petseg compare ' + ' '.join(map(str, dirs)) + f' --out {out}')
+        result = compare_experiments(dirs, out, rank_by='test')
+        self.artifact('comparison (report.md, compare.csv, val_mDice.png)', out)
+        return result.conclusion
+
+
+def _noise_headline(noise_file: Path, eda_report: dict, plan_summary: dict) -> dict:
+    """What the tools found, next to what was injected (the demo made the noise itself)."""
+    injected = Counter(item['type'] for item in json.loads(noise_file.read_text())['items'])
+    return {
+        'injected': dict(sorted(injected.items())),
+        'eda_findings_by_severity': eda_report.get('summary', {}).get('by_severity', {}),
+        'fix_labels_plan': plan_summary,
+    }
+
+
 def run_demo(
     out_root: str | Path = 'work_dirs/demo',
     settings: DemoSettings | None = None,
     show_progress: bool = True,
+    say: Callable[[str], None] = print,
 ) -> DemoResult:
-    """Generate data, train hyp1 briefly, test the best checkpoint; return the summary."""
+    """Run every step of the demo in a new run folder and return its summary."""
     settings = settings or DemoSettings()
     start = time.monotonic()
-    run_dir = new_run_dir(Path(out_root))
-    steps = []
-    data_root = run_dir / 'data' / 'pets_demo'
-    generate_demo_dataset(
-        data_root,
-        seed=settings.seed,
-        n_train=settings.n_train,
-        n_val=settings.n_val,
-        n_test=settings.n_test,
-        show_progress=show_progress,
-    )
-    steps.append(f'petseg demo-data --out {data_root} --seed {settings.seed}')
-
-    work_dir = run_dir / 'hyp1_segformer_b0'
-    options = train_options(settings, data_root)
-    train_args = [str(repo_path('tools/train.py')), HYP1, '--work-dir', str(work_dir)]
-    train_args += cfg_option_args(options)
-    run_tool_logged(train_args, run_dir / 'logs' / 'train_hyp1.log', 'train hyp1', show_progress)
-    steps.append('python ' + ' '.join(train_args))
-
-    checkpoint = best_checkpoint(work_dir)
-    test_options = {k: v for k, v in options.items() if k.startswith(('data_root', 'test_'))}
-    test_args = [
-        str(repo_path('tools/test.py')),
-        HYP1,
-        str(checkpoint),
-        '--work-dir',
-        str(work_dir),
-    ]
-    test_args += cfg_option_args(test_options)
-    run_tool_logged(test_args, run_dir / 'logs' / 'test_hyp1.log', 'test hyp1', show_progress)
-    steps.append('python ' + ' '.join(test_args))
-
-    metrics_file = work_dir / f'metrics_test_{checkpoint.stem}.json'
-    test_metrics = json.loads(metrics_file.read_text())
-    result = DemoResult(
-        run_dir=str(run_dir),
-        settings=asdict(settings),
-        data_root=str(data_root),
-        work_dir=str(work_dir),
-        best_checkpoint=str(checkpoint),
-        test_metrics=test_metrics,
-        wall_time_s=round(time.monotonic() - start, 1),
-        steps=steps,
-    )
-    (run_dir / 'summary.json').write_text(json.dumps(asdict(result), indent=2))
+    demo = _Demo(new_run_dir(Path(out_root)), settings, show_progress, say)
+    raw = demo.make_data()
+    eda_report = demo.eda(raw)
+    clean, plan_summary = demo.fix_labels(raw)
+    weights = demo.class_weights(clean)
+    metrics = {
+        'hyp1_raw': demo.train_and_test('hyp1_raw', raw, raw),
+        'hyp1_clean_v1': demo.train_and_test('hyp1_clean_v1', clean, raw),
+    }
+    for name in metrics:
+        demo.best_worst(name, raw)
+    conclusion = demo.compare(list(metrics))
+    result = demo.result
+    result.headline = {
+        'noise': _noise_headline(Path(f'{raw}.noise.json'), eda_report, plan_summary),
+        'test_mDice': {name: m['summary']['mDice'] for name, m in metrics.items()},
+        'test_dice_per_class': {
+            name: {c: v.get('Dice') for c, v in m['per_class'].items()}
+            for name, m in metrics.items()
+        },
+        'class_weights_sqrt': weights['weights'].get('sqrt'),
+        'conclusion': conclusion,
+    }
+    result.wall_time_s = round(time.monotonic() - start, 1)
+    (demo.run_dir / 'summary.json').write_text(json.dumps(asdict(result), indent=2))
     return result

@@ -10,40 +10,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         'demo',
         help='the main job end to end on generated data (CPU, minutes)',
-        description='Generate demo data, train hyp1 on a short CPU schedule, test it, and '
-        'print where every artifact is. Each run gets a new folder under --out.',
+        description='demo-data -> eda -> fix-labels (dry run, clean_v1) -> class-weights -> '
+        'train hyp1 on raw and clean_v1 -> test both -> best-worst -> compare. Each run gets a '
+        'new folder under --out; nothing earlier is overwritten.',
     )
     parser.add_argument('--out', default='work_dirs/demo', help='parent folder of the run folders')
-    parser.add_argument('--iters', type=int, default=None, help='training iterations (default 600)')
+    parser.add_argument('--iters', type=int, default=None, help='training iterations (default 500)')
     parser.add_argument('--n-train', type=int, default=None, help='train images (default 200)')
+    parser.add_argument('--n-val', type=int, default=None, help='val images (default 60)')
+    parser.add_argument('--n-test', type=int, default=None, help='test images (default 60)')
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the demo and print its summary."""
-    from practicum_work.demo import DemoSettings, run_demo
+def _settings(args: argparse.Namespace):
+    from practicum_work.demo import DemoSettings
 
     settings = DemoSettings()
     if args.iters is not None:
         settings.iters = args.iters
-        settings.val_interval = max(1, args.iters // 3)
-    if args.n_train is not None:
-        settings.n_train = args.n_train
+        settings.val_interval = max(1, args.iters // 2)
+    for name in ('n_train', 'n_val', 'n_test'):
+        if getattr(args, name) is not None:
+            setattr(settings, name, getattr(args, name))
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo and print where everything is and the headline numbers."""
+    from practicum_work.demo import run_demo
+
+    settings = _settings(args)
     print(
-        f'petseg demo: hyp1 (SegFormer-B0, CE + Dice) from scratch, {settings.iters} iterations, '
-        f'batch {settings.batch_size}, crop {settings.crop}px, CPU; ClearML off'
+        f'petseg demo: {settings.n_train}/{settings.n_val}/{settings.n_test} generated images '
+        f'with injected noise; hyp1 (SegFormer-B0, CE + Dice) from scratch on CPU, '
+        f'{settings.iters} iterations, batch {settings.batch_size}, crop {settings.crop} px '
+        '(a short schedule: the real one is 4k iterations on a GPU)'
     )
     result = run_demo(args.out, settings)
-    summary = result.test_metrics['summary']
-    dice = {k: v['Dice'] for k, v in result.test_metrics['per_class'].items()}
-    print(f'\nrun folder      {result.run_dir}')
-    print(f'data            {result.data_root}')
-    print(f'training        {result.work_dir}  (logs: {result.run_dir}/logs)')
-    print(f'best checkpoint {result.best_checkpoint}')
-    print(
-        f'test metrics    mDice {summary["mDice"]:.2f}  mIoU {summary["mIoU"]:.2f}  '
-        f'aAcc {summary["aAcc"]:.2f}  Dice per class '
-        + ', '.join(f'{k} {v:.2f}' for k, v in dice.items() if v is not None)
-    )
-    print(f'wall time       {result.wall_time_s:.0f} s   summary: {result.run_dir}/summary.json')
+    headline = result.headline
+    noise = headline['noise']
+    print('\nArtifacts')
+    for name, path in result.artifacts.items():
+        print(f'  {name:<48} {path}')
+    print('\nNoise')
+    print('  injected       ' + ', '.join(f'{k} {v}' for k, v in noise['injected'].items()))
+    severity = noise['eda_findings_by_severity']
+    print('  eda found      ' + ', '.join(f'{v} {k}' for k, v in severity.items()))
+    issues = noise['fix_labels_plan'].get('issues', {})
+    print('  fix-labels     ' + ', '.join(f'{k} {v}' for k, v in sorted(issues.items())))
+    print('\nTest (same raw test split, percent)')
+    for name, value in headline['test_mDice'].items():
+        dice = headline['test_dice_per_class'][name]
+        per_class = ', '.join(f'{c} {v:.2f}' for c, v in dice.items() if v is not None)
+        print(f'  {name:<15} mDice {value:6.2f}   Dice: {per_class}')
+    raw, clean = headline['test_mDice']['hyp1_raw'], headline['test_mDice']['hyp1_clean_v1']
+    print(f'  clean_v1 - raw: {clean - raw:+.2f} mDice')
+    print(f'\n{headline["conclusion"]}')
+    print(f'wall time {result.wall_time_s:.0f} s; summary: {result.run_dir}/summary.json')
     return 0
