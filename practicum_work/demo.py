@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from practicum_work.config_utils import cpu_quick_options
+from practicum_work.config_utils import short_run_options
 from practicum_work.data.demo_data import generate_demo_dataset
 from practicum_work.errors import OutputExistsError, PetsegError
 from practicum_work.tool_runner import cfg_option_args, repo_path, run_tool_logged
@@ -52,24 +52,17 @@ class DemoResult:
 
 def train_options(settings: DemoSettings, data_root: Path) -> dict:
     """The ``--cfg-options`` the demo passes to tools/train.py (CPU recipe + short schedule)."""
-    options = cpu_quick_options(
-        max_iters=settings.iters,
+    options = short_run_options(
+        repo_path(HYP1),
+        iters=settings.iters,
         val_interval=settings.val_interval,
         crop=settings.crop,
         batch_size=settings.batch_size,
+        lr=settings.lr,
         workers=settings.workers,
+        seed=settings.seed,
     )
-    warmup = max(1, settings.iters // 12)
-    options.update(
-        {
-            'data_root': str(data_root),
-            'optim_wrapper.optimizer.lr': settings.lr,
-            'param_scheduler.0.end': warmup,
-            'param_scheduler.1.begin': warmup,
-            'param_scheduler.1.end': settings.iters,
-            'randomness.seed': settings.seed,
-        }
-    )
+    options['data_root'] = str(data_root)
     return options
 
 
