@@ -137,8 +137,11 @@ def _torch_defaults_to_weights_only() -> bool:
     return Version(torch.__version__.split('+')[0]) >= Version('2.6')
 
 
-def load_trusted_local_checkpoint(filename: str, map_location: Any = None) -> Any:
-    """mmengine's ``load_from_local`` with ``weights_only=False`` (trusted local files)."""
+def load_from_local(filename: str, map_location: Any = None) -> Any:
+    """mmengine's ``load_from_local`` with ``weights_only=False`` (trusted local files).
+
+    The name matters: mmengine logs ``Loads checkpoint by <name[10:]> backend``.
+    """
     import torch
 
     filename = os.path.expanduser(filename)
@@ -156,5 +159,5 @@ def apply_trusted_checkpoint_loading() -> bool:
         return False
     from mmengine.runner.checkpoint import CheckpointLoader
 
-    CheckpointLoader.register_scheme(prefixes='', loader=load_trusted_local_checkpoint, force=True)
+    CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)
     return True
