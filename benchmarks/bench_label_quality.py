@@ -82,13 +82,11 @@ def run(command: list[str]) -> float:
 def train_and_test(data_root: Path, work_dir: Path, iters: int) -> float | None:
     """hyp1 with the demo's short schedule on ``data_root``; return test mDice."""
     from practicum_work.demo import DemoSettings, best_checkpoint, train_options
+    from practicum_work.tool_runner import cfg_option_args
 
     settings = DemoSettings(iters=iters, val_interval=max(1, iters // 2))
     options = train_options(settings, data_root)
-    args = [
-        f'{k}={v}' if not isinstance(v, tuple) else f'{k}=({v[0]},{v[1]})'
-        for k, v in options.items()
-    ]
+    args = cfg_option_args(options)[1:]  # without the leading --cfg-options
     python = sys.executable
     run(
         [
