@@ -14,7 +14,18 @@ from practicum_work import __version__
 from practicum_work.errors import PetsegError, user_message
 
 # Order shown in ``petseg --help`` (the data flow of README / shared DESIGN).
-COMMAND_MODULES: tuple[str, ...] = ('demo', 'demo_data', 'label_quality')
+COMMAND_MODULES: tuple[str, ...] = (
+    'demo',
+    'demo_data',
+    'convert_oxford_pet',
+    'eda',
+    'fix_labels',
+    'class_weights',
+    'label_quality',
+    'best_worst',
+    'postprocess_eval',
+    'compare',
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,10 +6,12 @@ import numpy as np
 
 from practicum_work.data.classes import CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
 
+STRAY_COLOR: tuple[int, int, int] = (255, 0, 255)  # mask values that are no class
+
 
 def colour_lut() -> np.ndarray:
     """A (256, 3) RGB lookup table: class colours, white for ignore, magenta for stray values."""
-    lut = np.tile(np.array([[255, 0, 255]], np.uint8), (256, 1))
+    lut = np.tile(np.array(STRAY_COLOR, np.uint8), (256, 1))
     lut[: len(PALETTE)] = PALETTE
     lut[IGNORE_INDEX] = IGNORE_COLOR
     return lut
@@ -25,7 +27,7 @@ def overlay_mask(image: np.ndarray, mask: np.ndarray, alpha: float = 0.5) -> np.
     colours = colourise_mask(mask)
     blended = image.astype(np.float32) * (1 - alpha) + colours.astype(np.float32) * alpha
     out = np.where((mask != 0)[..., None], blended, image.astype(np.float32))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
 def legend_handles(include_ignore: bool = True) -> list:

@@ -7,10 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').glob('*.py'))
+HYP1 = 'configs/hyp1_segformer_b0.py'
+# The test pipeline at the tiny dataset's size, without dataloader worker processes.
+TINY_TEST_OPTIONS = {
+    'test_dataloader.dataset.pipeline.1.scale': (64, 64),
+    'val_dataloader.dataset.pipeline.1.scale': (64, 64),
+    'test_dataloader.num_workers': 0,
+    'test_dataloader.persistent_workers': False,
+}
 
 
 @pytest.fixture(scope='session')
@@ -21,6 +31,29 @@ def tiny_dataset(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('data') / 'pets_tiny'
     generate_demo_dataset(
         root, seed=0, n_train=8, n_val=4, n_test=4, size=64, workers=1, show_progress=False
+    )
+    return root
+
+
+@pytest.fixture(scope='session')
+def noisy_dataset(tmp_path_factory) -> Path:
+    """Default injected noise (every type once in train and val), 14/14/4 images of 64x64.
+
+    The ground truth is ``<root>.noise.json`` (``demo_noise.noise_file_for(root)``).
+    """
+    from practicum_work.data.demo_data import generate_demo_dataset
+
+    root = tmp_path_factory.mktemp('noisy') / 'pets_noisy'
+    generate_demo_dataset(
+        root,
+        seed=0,
+        n_train=14,
+        n_val=14,
+        n_test=4,
+        size=64,
+        noise='default',
+        workers=1,
+        show_progress=False,
     )
     return root
 
@@ -36,3 +69,109 @@ def run_tool(*args: str, cwd: Path = REPO_ROOT, timeout: int = 900) -> subproces
         text=True,
         timeout=timeout,
     )
+
+
+def quick_cfg_options(data_root: Path, max_iters: int) -> list[str]:
+    """``--cfg-options`` of the README's CPU recipe at 64 px for the tiny dataset."""
+    from practicum_work.config_utils import cpu_quick_options
+    from practicum_work.tool_runner import cfg_option_args
+
+    opts = cpu_quick_options(max_iters=max_iters, val_interval=2, crop=64, batch_size=2, workers=0)
+    opts['data_root'] = str(data_root)
+    opts['val_dataloader.dataset.pipeline.1.scale'] = (64, 64)
+    opts['test_dataloader.dataset.pipeline.1.scale'] = (64, 64)
+    return cfg_option_args(opts)
+
+
+def train_quick(
+    config: str, work_dir: Path, data_root: Path, max_iters: int, *extra: str
+) -> subprocess.CompletedProcess:
+    """tools/train.py with the CPU recipe for ``max_iters`` (validation every 2); must succeed."""
+    result = run_tool(
+        'tools/train.py',
+        config,
+        '--work-dir',
+        str(work_dir),
+        *extra,
+        *quick_cfg_options(data_root, max_iters),
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope='session')
+def hyp1_run(tiny_dataset, tmp_path_factory) -> Path:
+    """hyp1 trained for 4 iterations on the tiny dataset (checkpoints and val metrics at 2, 4).
+
+    Shared by every test that needs a checkpoint; treat it as read-only (copy it to change it).
+    """
+    work_dir = tmp_path_factory.mktemp('hyp1')
+    train_quick(HYP1, work_dir, tiny_dataset, max_iters=4)
+    return work_dir
+
+
+# A toy cats/dogs dataset whose species a shape classifier cannot confuse (label fixing):
+# cats are spiky stars, dogs smooth ellipses (random size, place, rotation, colour), so every
+# injected cat<->dog swap is a known answer for the ``self`` classifier.
+
+
+def _draw_animal(rng: np.random.Generator, size: int, label: int) -> np.ndarray:
+    mask = np.zeros((size, size), np.uint8)
+    cx, cy = rng.uniform(0.35, 0.65, 2) * size
+    radius = rng.uniform(0.2, 0.3) * size
+    if label == 1:  # a spiky star
+        points = int(rng.integers(5, 8))
+        angles = np.linspace(0, 2 * np.pi, 2 * points, endpoint=False) + rng.uniform(0, np.pi)
+        radii = np.where(np.arange(2 * points) % 2 == 0, radius, radius * 0.4)
+        poly = np.stack([cx + radii * np.cos(angles), cy + radii * np.sin(angles)], 1)
+        cv2.fillPoly(mask, [poly.astype(np.int32)], 1)
+    else:  # a smooth ellipse
+        axes = (int(radius), int(radius * rng.uniform(0.6, 0.9)))
+        cv2.ellipse(mask, (int(cx), int(cy)), axes, float(rng.uniform(0, 180)), 0, 360, 1, -1)
+    return mask
+
+
+def write_toy_dataset(
+    root: Path, counts: dict[str, int], size: int = 96, seed: int = 0
+) -> dict[str, list[str]]:
+    """Write img/ and labels/ for ``counts`` per split; returns the stems per split."""
+    rng = np.random.default_rng(seed)
+    stems: dict[str, list[str]] = {}
+    for split, n in counts.items():
+        (root / 'img' / split).mkdir(parents=True, exist_ok=True)
+        (root / 'labels' / split).mkdir(parents=True, exist_ok=True)
+        stems[split] = []
+        for index in range(n):
+            label = 1 + index % 2
+            shape = _draw_animal(rng, size, label)
+            image = np.full((size, size, 3), rng.integers(0, 256, 3), np.uint8)
+            image = np.clip(image + rng.normal(0, 12, image.shape), 0, 255).astype(np.uint8)
+            image[shape > 0] = rng.integers(0, 256, 3)
+            stem = f'{split}_{index:04d}'
+            cv2.imwrite(str(root / 'img' / split / f'{stem}.jpg'), image)
+            cv2.imwrite(str(root / 'labels' / split / f'{stem}.png'), shape * label)
+            stems[split].append(stem)
+    return stems
+
+
+def swap_mask(path: Path) -> None:
+    """Exchange cat and dog in one mask file (in place: test data only)."""
+    mask = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    swapped = mask.copy()
+    swapped[mask == 1], swapped[mask == 2] = 2, 1
+    cv2.imwrite(str(path), swapped)
+
+
+@pytest.fixture(scope='session')
+def toy_dataset(tmp_path_factory) -> Path:
+    """24 train, 8 val, 6 test toy images of 96 px; train_0002, train_0005, val_0001 swapped."""
+    root = tmp_path_factory.mktemp('toy') / 'pets_toy'
+    write_toy_dataset(root, {'train': 24, 'val': 8, 'test': 6})
+    for rel in (
+        'labels/train/train_0002.png',
+        'labels/train/train_0005.png',
+        'labels/val/val_0001.png',
+        'labels/test/test_0003.png',
+    ):
+        swap_mask(root / rel)
+    return root

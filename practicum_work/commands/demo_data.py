@@ -10,7 +10,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         'demo-data',
         help='render a deterministic synthetic cats/dogs dataset in the real layout',
-        description='Render img/{train,val,test}/*.jpg and labels/{train,val,test}/*.png.',
+        description='Render img/{train,val,test}/*.jpg and labels/{train,val,test}/*.png. '
+        'With --noise default (the default) train and val get realistic faults and the ground '
+        'truth goes to <out>.noise.json next to the dataset; test stays clean.',
     )
     parser.add_argument('--out', default='data/pets_demo', help='output dataset root')
     parser.add_argument('--seed', type=int, default=0)
@@ -18,7 +20,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--n-val', type=int, default=60)
     parser.add_argument('--n-test', type=int, default=60)
     parser.add_argument('--size', type=int, default=256, help='image side in pixels')
-    parser.add_argument('--noise', choices=['none'], default='none', help='label noise preset')
+    parser.add_argument(
+        '--noise',
+        choices=['default', 'none'],
+        default='default',
+        help='injected faults in train and val (default: the documented realistic mix; '
+        'ground truth in <out>.noise.json, for tests and benchmarks only); none = clean',
+    )
     parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     parser.set_defaults(func=run)
@@ -42,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     counts = ', '.join(f'{k} {v}' for k, v in summary.counts.items())
     shares = ', '.join(f'{k} {v:.1%}' for k, v in summary.foreground_share.items())
     print(f'wrote {summary.out}: {counts} images; foreground share {shares}')
+    for split, by_type in summary.noise_counts.items():
+        injected = ', '.join(f'{kind} {n}' for kind, n in by_type.items() if n)
+        print(f'injected into {split} ({sum(by_type.values())} images): {injected}')
     if summary.noise_file:
-        print(f'injected noise (ground truth for benchmarks/tests only): {summary.noise_file}')
+        print(f'noise ground truth (for benchmarks/tests only): {summary.noise_file}')
     return 0

@@ -12,10 +12,15 @@ from practicum_work.errors import OutputExistsError, PetsegError
 
 
 def check_output_outside(out: str | Path, source: str | Path) -> None:
-    """Refuse an output folder equal to, or inside, the source folder."""
+    """Refuse an output folder equal to, inside, or containing the source folder.
+
+    (Replacing an output that contains the input with ``--overwrite`` would delete the input.)
+    """
     out_r, src_r = Path(out).resolve(), Path(source).resolve()
     if out_r == src_r or src_r in out_r.parents:
         raise PetsegError(f'output {out} is inside the input {source}; choose a folder outside it')
+    if out_r in src_r.parents:
+        raise PetsegError(f'output {out} contains the input {source}; choose a folder outside it')
 
 
 @contextmanager

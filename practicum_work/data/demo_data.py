@@ -1,4 +1,10 @@
-"""``petseg demo-data``: a deterministic synthetic cats/dogs dataset in the real layout."""
+"""``petseg demo-data``: a deterministic synthetic cats/dogs dataset in the real layout.
+
+With ``noise='default'`` (the CLI default) the train and val splits get realistic faults
+(swapped cat/dog labels, empty and tiny masks, stray values, a size mismatch, a truncated JPEG,
+unpaired files, RGB and palette masks, a grayscale image) and the ground truth is written to
+``<out>.noise.json``; see :mod:`practicum_work.data.demo_noise` for the exact rates.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir
+from practicum_work.data.atomic import atomic_output_dir, atomic_write_text
+from practicum_work.data.demo_noise import (
+    NOISE_PRESETS,
+    NOISY_SPLITS,
+    SampleInfo,
+    inject_split_noise,
+    noise_document,
+    noise_file_for,
+)
 from practicum_work.data.demo_scenes import render_scene
 from practicum_work.data.layout import IMAGE_DIR, MASK_DIR, SPLITS
+from practicum_work.errors import OutputExistsError
 from practicum_work.progress import ordered_map
 
 JPEG_QUALITY = 92
@@ -29,6 +44,8 @@ class DemoDataSummary:
     counts: dict[str, int] = field(default_factory=dict)
     foreground_share: dict[str, float] = field(default_factory=dict)
     noise_file: str | None = None
+    # Injected faults per split and type (empty for noise='none').
+    noise_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _render_sample(job: tuple[int, str, int, int]) -> tuple[str, str, np.ndarray, np.ndarray]:
@@ -40,7 +57,11 @@ def _render_sample(job: tuple[int, str, int, int]) -> tuple[str, str, np.ndarray
 
 def _write_sample(root: Path, split: str, stem: str, image: np.ndarray, mask: np.ndarray) -> None:
     image_bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    cv2.imwrite(str(root / IMAGE_DIR / split / f'{stem}.jpg'), image_bgr, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    cv2.imwrite(
+        str(root / IMAGE_DIR / split / f'{stem}.jpg'),
+        image_bgr,
+        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY],
+    )
     cv2.imwrite(str(root / MASK_DIR / split / f'{stem}.png'), mask)
 
 
@@ -58,11 +79,20 @@ def generate_demo_dataset(
 ) -> DemoDataSummary:
     """Render the dataset into ``out`` (atomically) and return a summary.
 
-    ``noise='none'`` writes clean masks.
+    ``noise='none'`` writes clean masks. ``noise='default'`` corrupts train and val as
+    documented in :mod:`practicum_work.data.demo_noise` and writes the ground truth to
+    ``<out>.noise.json``; that file is refused and replaced together with the dataset
+    (``overwrite``), and a stale one is removed when ``overwrite`` renders without noise.
     """
-    if noise != 'none':
-        raise ValueError(f'unknown noise preset {noise!r}')
+    if noise not in NOISE_PRESETS:
+        raise ValueError(f'unknown noise preset {noise!r} (choose from {", ".join(NOISE_PRESETS)})')
     out = Path(out)
+    noise_path = noise_file_for(out)
+    if noise_path.exists() and not overwrite:
+        raise OutputExistsError(
+            f'{noise_path} already exists (ground truth of an earlier dataset); '
+            'pass --overwrite to replace it'
+        )
     counts = {'train': n_train, 'val': n_val, 'test': n_test}
     summary = DemoDataSummary(out=str(out), seed=seed, size=size, noise=noise, counts=counts)
     with atomic_output_dir(out, overwrite=overwrite) as tmp:
@@ -71,21 +101,36 @@ def generate_demo_dataset(
             (tmp / MASK_DIR / split).mkdir(parents=True)
         jobs = [(seed, split, i, size) for split in SPLITS for i in range(counts[split])]
         fg_pixels = dict.fromkeys(SPLITS, 0)
+        samples: dict[str, list[SampleInfo]] = {split: [] for split in SPLITS}
         results = ordered_map(
             _render_sample, jobs, workers, 'rendering demo data', show_progress, chunksize=8
         )
         for split, stem, image, mask in results:
             _write_sample(tmp, split, stem, image, mask)
-            fg_pixels[split] += int(np.count_nonzero(mask))
+            n_foreground = int(np.count_nonzero(mask))
+            fg_pixels[split] += n_foreground
+            classes = tuple(int(c) for c in np.unique(mask) if c != 0)
+            index = len(samples[split])
+            samples[split].append(SampleInfo(split, index, stem, classes, n_foreground))
         summary.foreground_share = {
             s: round(fg_pixels[s] / max(1, counts[s] * size * size), 4) for s in SPLITS
         }
+        items = []
+        if noise == 'default':
+            for split in NOISY_SPLITS:
+                items += inject_split_noise(tmp, samples[split], seed, split)
+            document = noise_document(noise, seed, items)
+            summary.noise_counts = document['counts']
+            summary.noise_file = str(noise_path)
+        readme = {k: v for k, v in asdict(summary).items() if k not in ('noise_counts',)}
         (tmp / 'README.txt').write_text(
             'petseg demo data (synthetic). Made by: petseg demo-data '
             f'--out {out} --seed {seed} --size {size} --noise {noise}\n'
-            + json.dumps(asdict(summary), indent=2)
+            + json.dumps(readme, indent=2)
             + '\n'
         )
+        if noise_path.exists():  # replaced together with the dataset (overwrite was given)
+            noise_path.unlink()
+    if noise == 'default':
+        atomic_write_text(noise_path, json.dumps(document, indent=2) + '\n')
     return summary
-
-

@@ -53,7 +53,11 @@ def _background(rng: np.random.Generator, size: int) -> np.ndarray:
     c0, c1 = rng.integers(20, 236, size=(2, 3))
     t = np.linspace(0.0, 1.0, size, dtype=np.float32)
     angle = rng.uniform(0, np.pi)
-    ramp = np.clip(np.outer(np.ones(size), t) * np.cos(angle) + np.outer(t, np.ones(size)) * np.sin(angle), 0, 1)
+    ramp = np.clip(
+        np.outer(np.ones(size), t) * np.cos(angle) + np.outer(t, np.ones(size)) * np.sin(angle),
+        0,
+        1,
+    )
     image = c0[None, None, :] * (1 - ramp[..., None]) + c1[None, None, :] * ramp[..., None]
     for channel in range(3):
         image[..., channel] += (_low_freq_noise(rng, size, int(rng.integers(3, 9))) - 0.5) * 60
@@ -71,7 +75,9 @@ def _background(rng: np.random.Generator, size: int) -> np.ndarray:
             cv2.circle(image, centre, int(rng.integers(size // 20, size // 6)), colour, -1)
         elif kind == 2:
             p0, p1 = rng.integers(0, size, (2, 2))
-            cv2.line(image, tuple(map(int, p0)), tuple(map(int, p1)), colour, int(rng.integers(1, 6)))
+            cv2.line(
+                image, tuple(map(int, p0)), tuple(map(int, p1)), colour, int(rng.integers(1, 6))
+            )
         elif kind == 3:
             points = rng.integers(0, size, (int(rng.integers(3, 7)), 2)).astype(np.int32)
             cv2.fillPoly(image, [points], colour)
@@ -165,7 +171,14 @@ def _silhouette(rng: np.random.Generator, size: int, label: int, scale: float) -
             cv2.fillPoly(canvas, [np.array([base_l, base_r, tip], np.int32)], 1, cv2.LINE_8)
     else:  # short thick tail, snout, floppy ears
         tail_tip = tail_base - along * length * 0.18 + up * length * 0.2
-        cv2.line(canvas, tuple(map(int, tail_base)), tuple(map(int, tail_tip)), 1, max(1, int(length * 0.07)), cv2.LINE_8)
+        cv2.line(
+            canvas,
+            tuple(map(int, tail_base)),
+            tuple(map(int, tail_tip)),
+            1,
+            max(1, int(length * 0.07)),
+            cv2.LINE_8,
+        )
         _ellipse(canvas, head, (head_r, head_r * 0.95), tilt)
         snout = head + along * head_r * 1.0 - up * head_r * 0.25
         _ellipse(canvas, snout, (head_r * 0.75, head_r * 0.42), tilt)

@@ -1,7 +1,7 @@
 """MMSeg extensions of petseg; configs import this module through ``custom_imports``.
 
 Importing it applies the trusted local checkpoint loading fix (``practicum_work.compat``)
-and registers the dataset, transform, losses, metric, hooks, weight initialiser and
+and registers the dataset, transform, losses, metric, hooks, segmentor, weight initialiser and
 visualisation backend in the mmseg/mmengine registries.
 """
 
@@ -15,8 +15,9 @@ from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
     evaluation,
     hooks,
     losses,
+    segmentors,
     transforms,
     weight_init,
 )
 
-__all__ = ['datasets', 'evaluation', 'hooks', 'losses', 'transforms', 'weight_init']
+__all__ = ['datasets', 'evaluation', 'hooks', 'losses', 'segmentors', 'transforms', 'weight_init']

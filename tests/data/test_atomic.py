@@ -39,4 +39,6 @@ def test_output_inside_input_is_refused(tmp_path):
         check_output_outside(tmp_path / 'data/sub', tmp_path / 'data')
     with pytest.raises(PetsegError):
         check_output_outside(tmp_path / 'data', tmp_path / 'data')
+    with pytest.raises(PetsegError, match='contains the input'):
+        check_output_outside(tmp_path, tmp_path / 'data')
     check_output_outside(tmp_path / 'data_clean', tmp_path / 'data')

@@ -17,7 +17,12 @@ def test_pairs_by_stem_in_both_directions(tmp_path):
     for name in ('img/train/a.jpg', 'img/train/b.png', 'img/train/c.jpeg', 'img/train/d.jpg'):
         _touch(tmp_path / name)
     _touch(tmp_path / 'img/train/d.png')  # two images share stem d
-    for name in ('labels/train/a.png', 'labels/train/b.png', 'labels/train/z.png', 'labels/train/d.png'):
+    for name in (
+        'labels/train/a.png',
+        'labels/train/b.png',
+        'labels/train/z.png',
+        'labels/train/d.png',
+    ):
         _touch(tmp_path / name)
     _touch(tmp_path / 'img/train/notes.txt')
     pairing = pair_split(tmp_path, 'train')

@@ -41,3 +41,23 @@ def test_val_and_test_files_are_named_by_split_and_iteration_or_checkpoint(tmp_p
     assert val['summary']['mDice'] == 70.0 and val['iteration'] == 40
     assert test['per_class']['cat']['Dice'] == 60.0
     assert test['checkpoint'] == '/w/best_mDice_iter_40.pth'
+
+
+def test_a_test_run_never_replaces_a_validation_record(tmp_path):
+    loader = SimpleNamespace(dataset=SimpleNamespace(data_prefix={'img_path': '/d/img/val'}))
+    runner = SimpleNamespace(
+        work_dir=str(tmp_path),
+        iter=40,
+        experiment_name='exp',
+        val_dataloader=loader,
+        test_dataloader=loader,
+        cfg={'load_from': '/w/iter_40.pth'},
+        logger=SimpleNamespace(info=lambda msg: None),
+    )
+    hook = MetricsJsonHook()
+    hook.after_val_epoch(runner, {'mDice': 70.0})
+    hook.after_test_epoch(runner, {'mDice': 65.0})
+    validation = json.loads((tmp_path / 'metrics_val_iter_40.json').read_text())
+    test = json.loads((tmp_path / 'metrics_val_iter_40_test.json').read_text())
+    assert validation['kind'] == 'validation' and validation['summary']['mDice'] == 70.0
+    assert test['kind'] == 'test' and test['summary']['mDice'] == 65.0

@@ -59,6 +59,9 @@ def test_unusable_pairs_are_left_out(tmp_path):
     (tmp_path / 'img/train/broken.png').write_text('not an image')
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / 'labels/train/broken.png')
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / 'labels/train/orphan.png')
+    _write_pair(tmp_path, 'truncated', '.jpg')
+    jpeg = tmp_path / 'img/train/truncated.jpg'
+    jpeg.write_bytes(jpeg.read_bytes()[:-40])  # cut before the end marker
     _write_pair(tmp_path, 'nomask')
     (tmp_path / 'labels/train/nomask.png').unlink()
     ds = _dataset(tmp_path)

@@ -11,48 +11,13 @@ import pytest
 import torch
 from PIL import Image
 
-from practicum_work.config_utils import cpu_quick_options
-from tests.conftest import run_tool
+from tests.conftest import HYP1, quick_cfg_options, run_tool, train_quick
 
-HYP1 = 'configs/hyp1_segformer_b0.py'
 HYP4 = 'configs/hyp4_deeplabv3p_r50.py'
-
-
-def _options(data_root: Path, max_iters: int) -> list[str]:
-    opts = cpu_quick_options(max_iters=max_iters, val_interval=2, crop=64, batch_size=2, workers=0)
-    opts['data_root'] = str(data_root)
-    opts['val_dataloader.dataset.pipeline.1.scale'] = (64, 64)
-    opts['test_dataloader.dataset.pipeline.1.scale'] = (64, 64)
-    args = []
-    for key, value in opts.items():
-        if isinstance(value, tuple):
-            value = '(' + ','.join(map(str, value)) + ')'
-        args.append(f'{key}={value}')
-    return ['--cfg-options', *args]
-
-
-def _train(config: str, work_dir: Path, data_root: Path, max_iters: int, *extra: str):
-    result = run_tool(
-        'tools/train.py',
-        config,
-        '--work-dir',
-        str(work_dir),
-        *extra,
-        *_options(data_root, max_iters),
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
 
 
 def _load(path: Path) -> dict:
     return torch.load(path, map_location='cpu', weights_only=False)
-
-
-@pytest.fixture(scope='module')
-def hyp1_run(tiny_dataset, tmp_path_factory) -> Path:
-    work_dir = tmp_path_factory.mktemp('hyp1')
-    _train(HYP1, work_dir, tiny_dataset, max_iters=4)
-    return work_dir
 
 
 @pytest.mark.slow
@@ -70,7 +35,7 @@ def test_train_writes_checkpoints_best_and_metrics_json(hyp1_run):
 def test_resume_continues_iterations_and_optimizer_state(hyp1_run, tiny_dataset, tmp_path):
     work_dir = tmp_path / 'resumed'
     shutil.copytree(hyp1_run, work_dir)
-    result = _train(HYP1, work_dir, tiny_dataset, 6, '--resume')
+    result = train_quick(HYP1, work_dir, tiny_dataset, 6, '--resume')
     assert 'resumed epoch: 0, iter: 4' in result.stdout + result.stderr
     before, after = _load(work_dir / 'iter_4.pth'), _load(work_dir / 'iter_6.pth')
     assert before['meta']['iter'] == 4 and after['meta']['iter'] == 6
@@ -81,7 +46,7 @@ def test_resume_continues_iterations_and_optimizer_state(hyp1_run, tiny_dataset,
 @pytest.mark.slow
 def test_resume_from_a_given_checkpoint(hyp1_run, tiny_dataset, tmp_path):
     work_dir = tmp_path / 'from_iter2'
-    result = _train(HYP1, work_dir, tiny_dataset, 4, '--resume', str(hyp1_run / 'iter_2.pth'))
+    result = train_quick(HYP1, work_dir, tiny_dataset, 4, '--resume', str(hyp1_run / 'iter_2.pth'))
     assert 'resumed epoch: 0, iter: 2' in result.stdout + result.stderr
     assert _load(work_dir / 'iter_4.pth')['meta']['iter'] == 4
 
@@ -92,7 +57,7 @@ def test_test_tool_writes_metrics_predictions_and_paintings(hyp1_run, tiny_datas
     out, show = tmp_path / 'pred', tmp_path / 'show'
     result = run_tool(
         'tools/test.py', HYP1, str(ckpt), '--work-dir', str(tmp_path), '--out', str(out),
-        '--show-dir', str(show), *_options(tiny_dataset, 4),
+        '--show-dir', str(show), *quick_cfg_options(tiny_dataset, 4),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     record = json.loads((tmp_path / 'metrics_test_iter_4.json').read_text())
@@ -129,15 +94,15 @@ print(json.dumps(dict(
 @pytest.mark.slow
 def test_hyp4_deeplabv3p_train_resume_test(tiny_dataset, tmp_path):
     work_dir = tmp_path / 'hyp4'
-    _train(HYP4, work_dir, tiny_dataset, 2)
-    result = _train(HYP4, work_dir, tiny_dataset, 4, '--resume')
+    train_quick(HYP4, work_dir, tiny_dataset, 2)
+    result = train_quick(HYP4, work_dir, tiny_dataset, 4, '--resume')
     assert 'resumed epoch: 0, iter: 2' in result.stdout + result.stderr
     ckpt = _load(work_dir / 'iter_4.pth')
     assert ckpt['meta']['iter'] == 4
     assert any('momentum_buffer' in s for s in ckpt['optimizer']['state'].values())
     test = run_tool(
         'tools/test.py', HYP4, str(work_dir / 'iter_4.pth'), '--work-dir', str(work_dir),
-        *_options(tiny_dataset, 4),
+        *quick_cfg_options(tiny_dataset, 4),
     )  # fmt: skip
     assert test.returncode == 0, test.stderr[-3000:]
     assert (work_dir / 'metrics_test_iter_4.json').is_file()

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.data.label_quality.scoring import CONTRADICTION_CODES, ISSUE_COLOURS, colour_issue_map
+from practicum_work.data.label_quality.scoring import (
+    CONTRADICTION_CODES,
+    ISSUE_COLOURS,
+    colour_issue_map,
+)
 from practicum_work.visualization import legend_handles, overlay_mask
 
 

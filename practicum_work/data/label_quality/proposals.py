@@ -1,4 +1,4 @@
-"""Proposed mask corrections: the out-of-fold prediction where confident, the given label elsewhere."""
+"""Proposed mask corrections: out-of-fold prediction where confident, given label elsewhere."""
 
 from __future__ import annotations
 

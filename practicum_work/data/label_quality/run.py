@@ -123,9 +123,9 @@ def _train_fold(
     checkpoint = fold_dir / f'iter_{settings.iters}.pth'
     heldout_lists = write_stem_lists(members, fold_dir, 'heldout')
     marker = fold_dir / 'fold.json'
-    if checkpoint.is_file() and marker.is_file():
-        if json.loads(marker.read_text()).get('fingerprint') == key:
-            return fold_dir / 'config.py', heldout_lists, True
+    reusable = checkpoint.is_file() and marker.is_file()
+    if reusable and json.loads(marker.read_text()).get('fingerprint') == key:
+        return fold_dir / 'config.py', heldout_lists, True
     train_lists = write_stem_lists(train_ids, fold_dir, 'train')
     cfg = fold_training_config(config, data_root, train_lists, fold_dir, options)
     cfg.dump(str(fold_dir / 'config.py'))
@@ -192,7 +192,13 @@ def run_label_quality(
             (report / sub).mkdir()
         for index, members in enumerate(folds):
             fold_config, heldout, was_reused = _train_fold(
-                index, members, sample_ids, config, data_root, out / 'folds' / f'fold_{index}', settings
+                index,
+                members,
+                sample_ids,
+                config,
+                data_root,
+                out / 'folds' / f'fold_{index}',
+                settings,
             )
             reused += was_reused
             trained += not was_reused
@@ -225,7 +231,9 @@ def run_label_quality(
                         contradiction_pixels=quality.contradiction_pixels,
                         flagged=flagged,
                         image=prediction.image_path,
-                        mask=str(data_root / MASK_DIR / prediction.split / f'{prediction.stem}.png'),
+                        mask=str(
+                            data_root / MASK_DIR / prediction.split / f'{prediction.stem}.png'
+                        ),
                     )
                 )
         images.sort(key=lambda item: (item.score, item.split, item.stem))
@@ -246,7 +254,9 @@ def run_label_quality(
         (report / 'summary.json').write_text(json.dumps(summary, indent=2))
     proposal_dir = None
     if propose_out is not None:
-        proposal_dir = str(_write_proposals(data_root, Path(propose_out), proposals, images, overwrite))
+        proposal_dir = str(
+            _write_proposals(data_root, Path(propose_out), proposals, images, overwrite)
+        )
     return LabelQualityReport(
         report_dir=str(out / 'report'),
         images=images,
@@ -268,10 +278,16 @@ def _write_worst_panels(report: Path, worst: list[ScoredImage]) -> None:
         codes = cv2.imread(str(report / 'issue_maps' / name), cv2.IMREAD_UNCHANGED)
         title = (
             f'rank {image.rank}  {image.split}/{image.stem}  score {image.score:.3f}  '
-            f'contradicted {image.contradicted_share:.1%}  ({image.dominant_contradiction or "none"})'
+            f'contradicted {image.contradicted_share:.1%}  '
+            f'({image.dominant_contradiction or "none"})'
         )
         save_panel(
-            report / 'panels' / f'worst_{image.rank:03d}_{name}', picture, given, predicted, codes, title
+            report / 'panels' / f'worst_{image.rank:03d}_{name}',
+            picture,
+            given,
+            predicted,
+            codes,
+            title,
         )
 
 
@@ -299,4 +315,6 @@ def _write_proposals(
         )
     manifest = {'source': str(data_root), 'changed_masks': len(changes), 'changes': changes}
     extra = {'manifest.json': json.dumps(manifest, indent=2)}
-    return copy_dataset(data_root, out, replace_masks=proposals, extra_files=extra, overwrite=overwrite)
+    return copy_dataset(
+        data_root, out, replace_masks=proposals, extra_files=extra, overwrite=overwrite
+    )

@@ -38,7 +38,9 @@ def metrics_record(metrics: dict, split: str, **extra) -> dict:
 class MetricsJsonHook(Hook):
     """Val: ``metrics_<split>_iter_<N>.json``; test: ``metrics_<split>_<checkpoint>.json``.
 
-    ``<split>`` is the name of the evaluated image folder (``val``, ``test``).
+    ``<split>`` is the name of the evaluated image folder (``val``, ``test``). A test run never
+    replaces a validation record of the same name (tools/test.py on ``val`` with ``iter_N.pth``):
+    it writes ``metrics_<split>_<checkpoint>_test.json`` then.
     """
 
     priority = 'LOW'
@@ -47,7 +49,8 @@ class MetricsJsonHook(Hook):
         """Write the validation metrics of the current iteration."""
         if metrics:
             split = _split_name(runner.val_dataloader)
-            self._write(runner, metrics, split, f'iter_{runner.iter}', iteration=runner.iter)
+            tag = f'iter_{runner.iter}'
+            self._write(runner, metrics, split, tag, 'validation', iteration=runner.iter)
 
     def after_test_epoch(self, runner, metrics: dict | None = None) -> None:
         """Write the test metrics, named after the evaluated checkpoint."""
@@ -55,14 +58,18 @@ class MetricsJsonHook(Hook):
             split = _split_name(runner.test_dataloader)
             checkpoint = runner.cfg.get('load_from') or ''
             tag = osp.splitext(osp.basename(checkpoint))[0] or 'model'
-            self._write(runner, metrics, split, tag, checkpoint=checkpoint)
+            self._write(runner, metrics, split, tag, 'test', checkpoint=checkpoint)
 
     @staticmethod
-    def _write(runner, metrics: dict, split: str, tag: str, **extra) -> None:
+    def _write(runner, metrics: dict, split: str, tag: str, kind: str, **extra) -> None:
         if not is_main_process():
             return
-        record = metrics_record(metrics, split, experiment=runner.experiment_name, **extra)
+        record = metrics_record(
+            metrics, split, kind=kind, experiment=runner.experiment_name, **extra
+        )
         path = Path(runner.work_dir) / f'metrics_{split}_{tag}.json'
+        if path.is_file() and json.loads(path.read_text()).get('kind') != kind:
+            path = path.with_name(f'metrics_{split}_{tag}_{kind}.json')
         tmp = path.with_suffix('.json.tmp')
         tmp.write_text(json.dumps(record, indent=2))
         tmp.replace(path)

@@ -31,7 +31,9 @@ def _tree_digest(root: Path) -> str:
 @pytest.fixture(scope='module')
 def noisy_tiny(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('lq') / 'pets'
-    generate_demo_dataset(root, n_train=8, n_val=2, n_test=2, size=64, workers=1, show_progress=False)
+    generate_demo_dataset(
+        root, n_train=8, n_val=2, n_test=2, size=64, workers=1, show_progress=False
+    )
     swapped = root / 'labels/train/train_0002.png'
     mask = cv2.imread(str(swapped), cv2.IMREAD_UNCHANGED)
     cv2.imwrite(str(swapped), np.choose(mask, [0, 2, 1]).astype(np.uint8))
@@ -83,7 +85,9 @@ def test_too_few_samples_and_missing_inputs_are_clear_errors(tmp_path):
     with pytest.raises(PetsegError, match='does not exist'):
         run_label_quality(tmp_path / 'none', CONFIG, tmp_path / 'out')
     root = tmp_path / 'small'
-    generate_demo_dataset(root, n_train=2, n_val=1, n_test=1, size=32, workers=1, show_progress=False)
+    generate_demo_dataset(
+        root, n_train=2, n_val=1, n_test=1, size=32, workers=1, show_progress=False
+    )
     with pytest.raises(PetsegError, match='cannot make 5 folds'):
         run_label_quality(root, CONFIG, tmp_path / 'out')
     shutil.rmtree(root)

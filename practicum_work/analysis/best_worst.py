@@ -1,0 +1,341 @@
+"""``petseg best-worst``: score every image of a split, draw the best and the worst.
+
+Ranking rule: images are ranked by their mean foreground Dice (cat, dog; see
+:mod:`practicum_work.analysis.per_image_metrics`), ties broken by file stem. Images where
+neither cat nor dog appears in mask or prediction have no foreground Dice and are not ranked
+(they are in ``scores.csv`` with an empty score). Per class: the K images with the lowest Dice
+of that class; per confusion (true class -> predicted class, e.g. ``cat_missed`` = cat predicted
+as background, ``dog_called_cat``, ``false_dog`` = background predicted as dog): the K images
+with the most such pixels.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from practicum_work.analysis import inference
+from practicum_work.analysis.confusion import confusion_record, plot_confusion_matrix
+from practicum_work.analysis.panels import PanelJob, render_panel
+from practicum_work.analysis.per_image_metrics import (
+    ABSENT_CLASS_RULE,
+    FOREGROUND_RULE,
+    IGNORE_RULE,
+    ImageScores,
+    image_scores,
+    split_metrics,
+)
+from practicum_work.analysis.small_components import FILL_RULE, MinArea
+from practicum_work.data.atomic import atomic_output_dir, check_output_outside
+from practicum_work.data.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES
+from practicum_work.errors import OutputExistsError, PetsegError
+from practicum_work.progress import ordered_map
+
+RANKING_RULE = (
+    'ranked by mean foreground Dice (higher is better), ties by stem; images without cat or '
+    'dog in mask and prediction are not ranked'
+)
+CONFUSION_RULE = (
+    'per (true class, predicted class) pair: the images with the most such pixels; share = '
+    "those pixels / the image's pixels of the true class"
+)
+
+
+@dataclass
+class ImageRecord:
+    """One scored image and where its files are."""
+
+    stem: str
+    image_path: str
+    mask_path: str
+    prediction_path: str
+    scores: ImageScores
+
+
+@dataclass
+class RankedImage:
+    """One entry of a best/worst list: its rank, image, score and panel (relative to out)."""
+
+    rank: int
+    stem: str
+    score: float | None
+    panel: str = ''
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class BestWorstResult:
+    """What ``run_best_worst`` wrote and its headline numbers (percent)."""
+
+    out_dir: str
+    config: str
+    checkpoint: str
+    split: str
+    min_component_area: object
+    n_images: int
+    n_ranked: int
+    metrics: dict
+    mean_fg_dice: float | None
+    best: list[RankedImage]
+    worst: list[RankedImage]
+    worst_per_class: dict[str, list[RankedImage]]
+    confusions: dict[str, list[RankedImage]]
+
+
+def rank_best_worst(
+    records: Sequence[ImageRecord], k: int
+) -> tuple[list[RankedImage], list[RankedImage]]:
+    """The ``k`` best and ``k`` worst images by mean foreground Dice (module rule)."""
+    ranked = [r for r in records if r.scores.mean_fg_dice is not None]
+    best = sorted(ranked, key=lambda r: (-r.scores.mean_fg_dice, r.stem))[:k]
+    worst = sorted(ranked, key=lambda r: (r.scores.mean_fg_dice, r.stem))[:k]
+    return (
+        [RankedImage(i + 1, r.stem, r.scores.mean_fg_dice) for i, r in enumerate(best)],
+        [RankedImage(i + 1, r.stem, r.scores.mean_fg_dice) for i, r in enumerate(worst)],
+    )
+
+
+def worst_per_class(
+    records: Sequence[ImageRecord],
+    k: int,
+    class_names: Sequence[str] = CLASSES,
+    classes: Sequence[int] = FOREGROUND_CLASSES,
+) -> dict[str, list[RankedImage]]:
+    """Per class: the ``k`` images with the lowest Dice of that class (where it is defined)."""
+    out = {}
+    for cls in classes:
+        scored = [r for r in records if r.scores.dice[cls] is not None]
+        scored.sort(key=lambda r: (r.scores.dice[cls], r.stem))
+        out[class_names[cls]] = [
+            RankedImage(i + 1, r.stem, r.scores.dice[cls]) for i, r in enumerate(scored[:k])
+        ]
+    return out
+
+
+def confusion_name(true: int, pred: int, class_names: Sequence[str] = CLASSES) -> str:
+    """``cat_missed`` (pred background), ``false_dog`` (true background), ``dog_called_cat``."""
+    if pred == BACKGROUND:
+        return f'{class_names[true]}_missed'
+    if true == BACKGROUND:
+        return f'false_{class_names[pred]}'
+    return f'{class_names[true]}_called_{class_names[pred]}'
+
+
+def worst_confusions(
+    records: Sequence[ImageRecord], k: int, class_names: Sequence[str] = CLASSES
+) -> dict[str, list[RankedImage]]:
+    """Per off-diagonal (true, predicted) pair: the ``k`` images with the most such pixels."""
+    out = {}
+    n = len(class_names)
+    for true in range(n):
+        for pred in range(n):
+            if true == pred:
+                continue
+            hits = [(r, r.scores.confusion[true][pred]) for r in records]
+            hits = sorted((h for h in hits if h[1] > 0), key=lambda h: (-h[1], h[0].stem))[:k]
+            entries = []
+            for i, (record, pixels) in enumerate(hits):
+                true_pixels = sum(record.scores.confusion[true])
+                share = round(100.0 * pixels / true_pixels, 2) if true_pixels else None
+                entries.append(
+                    RankedImage(i + 1, record.stem, share, detail={'pixels': int(pixels)})
+                )
+            out[confusion_name(true, pred, class_names)] = entries
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return '—' if value is None else f'{value:.1f}'
+
+
+def panel_title(record: ImageRecord, class_names: Sequence[str] = CLASSES) -> str:
+    """``stem | mean fg Dice | Dice per class | pixel accuracy``."""
+    scores = record.scores
+    dice = ', '.join(f'{class_names[c]} {_fmt(scores.dice[c])}' for c in range(len(class_names)))
+    return (
+        f'{record.stem}    mean fg Dice {_fmt(scores.mean_fg_dice)}    Dice: {dice}    '
+        f'pixel acc {_fmt(scores.pixel_acc)}'
+    )
+
+
+def scores_csv(records: Sequence[ImageRecord], class_names: Sequence[str] = CLASSES) -> str:
+    """Every image's scores as CSV text (percent; empty = undefined), in dataset order."""
+    order = sorted(
+        (r for r in records if r.scores.mean_fg_dice is not None),
+        key=lambda r: (-r.scores.mean_fg_dice, r.stem),
+    )
+    rank = {r.stem: i + 1 for i, r in enumerate(order)}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    header = ['stem', 'rank', 'mean_fg_dice', 'mean_fg_iou', 'pixel_acc']
+    header += [f'dice_{n}' for n in class_names] + [f'iou_{n}' for n in class_names]
+    header += [f'gt_px_{n}' for n in class_names] + [f'pred_px_{n}' for n in class_names]
+    header += ['valid_px', 'image', 'mask', 'prediction']
+    writer.writerow(header)
+
+    def cell(value):
+        return '' if value is None else value
+
+    for r in records:
+        s = r.scores
+        confusion = np.asarray(s.confusion)
+        row = [r.stem, rank.get(r.stem, ''), cell(s.mean_fg_dice), cell(s.mean_fg_iou)]
+        row += [cell(s.pixel_acc), *map(cell, s.dice), *map(cell, s.iou)]
+        row += confusion.sum(axis=1).tolist() + confusion.sum(axis=0).tolist()
+        row += [s.valid_pixels, r.image_path, r.mask_path, r.prediction_path]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def set_panel_paths(entries: Sequence[RankedImage], folder: str) -> None:
+    """Name each entry's panel ``<folder>/<rank:02d>_<stem>.png`` (rank in the file name)."""
+    for entry in entries:
+        entry.panel = f'{folder}/{entry.rank:02d}_{entry.stem}.png'
+
+
+def run_best_worst(
+    config: str | Path,
+    checkpoint: str | Path,
+    split: str = 'test',
+    k: int = 5,
+    out: str | Path | None = None,
+    data_root: str | None = None,
+    batch_size: int | None = None,
+    device: str = 'cpu',
+    min_area: MinArea = None,
+    cfg_options: dict | None = None,
+    workers: int | None = None,
+    overwrite: bool = False,
+    show_progress: bool = True,
+) -> BestWorstResult:
+    """Predict ``split``, score every image, write panels, scores and the confusion matrix.
+
+    ``out`` defaults to ``work_dirs/<config name>/best_worst``. ``min_area`` (None: the
+    config's ``model.test_cfg.min_component_area``) applies the small-component filter.
+    ``workers`` sets the dataloader workers and the panel-drawing processes.
+    """
+    if k < 1:
+        raise PetsegError(f'--k must be >= 1, got {k}')
+    out = Path(out or Path('work_dirs') / inference.experiment_name(config) / 'best_worst')
+    if out.exists() and not overwrite:  # before the slow model build
+        raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
+    cfg = inference.load_config(
+        config, split, data_root, batch_size, workers, min_area, cfg_options
+    )
+    check_output_outside(out, cfg.test_dataloader.dataset.data_root)
+    with atomic_output_dir(out, overwrite) as tmp:
+        model = inference.build_model(cfg, checkpoint, device)
+        class_names = list(model.dataset_meta.get('classes', CLASSES))
+        if len(class_names) != len(CLASSES):
+            raise PetsegError(f'{config}: expected classes {CLASSES}, the model has {class_names}')
+        (tmp / 'predictions').mkdir()
+        records: list[ImageRecord] = []
+        total = np.zeros((len(class_names),) * 2, dtype=np.int64)
+        for p in inference.iter_predictions(cfg, model, f'predict {split}', show_progress):
+            prediction_file = f'predictions/{p.stem}.png'
+            cv2.imwrite(str(tmp / prediction_file), p.pred)
+            scores = image_scores(p.gt, p.pred, len(class_names))
+            total += np.asarray(scores.confusion)
+            records.append(ImageRecord(p.stem, p.image_path, p.mask_path, prediction_file, scores))
+        del model  # free it before the drawing processes start
+        if not records:
+            raise PetsegError(f'no images in split {split!r}')
+
+        best, worst = rank_best_worst(records, k)
+        per_class = worst_per_class(records, k, class_names)
+        confusions = worst_confusions(records, k, class_names)
+        set_panel_paths(best, 'best')
+        set_panel_paths(worst, 'worst')
+        for name, entries in per_class.items():
+            set_panel_paths(entries, f'worst_per_class/{name}')
+        for name, entries in confusions.items():
+            set_panel_paths(entries, f'confusions/{name}')
+        lists = [best, worst, *per_class.values(), *confusions.values()]
+        _draw_panels(tmp, {r.stem: r for r in records}, lists, workers, show_progress)
+
+        metrics = split_metrics(total, class_names)
+        fg = [r.scores.mean_fg_dice for r in records if r.scores.mean_fg_dice is not None]
+        mean_fg = round(float(np.mean(fg)), 4) if fg else None
+        effective_min_area = inference.configured_min_area(cfg)
+        confusion_json = confusion_record(total, class_names)
+        (tmp / 'confusion_matrix.json').write_text(json.dumps(confusion_json, indent=2))
+        plot_confusion_matrix(
+            total, tmp / 'confusion_matrix.png', class_names,
+            f'{inference.experiment_name(config)} on {split} (row-normalised)',
+        )  # fmt: skip
+        (tmp / 'scores.csv').write_text(scores_csv(records, class_names))
+        result = BestWorstResult(
+            out_dir=str(out),
+            config=str(config),
+            checkpoint=str(checkpoint),
+            split=split,
+            min_component_area=effective_min_area,
+            n_images=len(records),
+            n_ranked=len(fg),
+            metrics=metrics,
+            mean_fg_dice=mean_fg,
+            best=best,
+            worst=worst,
+            worst_per_class=per_class,
+            confusions=confusions,
+        )
+        document = {
+            **asdict(result),
+            'units': 'percent',
+            'data_root': str(cfg.test_dataloader.dataset.data_root),
+            'rules': {
+                'ignore': IGNORE_RULE,
+                'absent_class': ABSENT_CLASS_RULE,
+                'mean_foreground_dice': FOREGROUND_RULE,
+                'ranking': RANKING_RULE,
+                'confusions': CONFUSION_RULE,
+                'split_metrics': 'MMSeg IoUMetric formulas on the summed confusion matrix',
+                'min_component_area': FILL_RULE,
+            },
+            'images': [
+                {**{k_: v for k_, v in asdict(r).items() if k_ != 'scores'}, **r.scores.to_dict()}
+                for r in records
+            ],
+        }
+        (tmp / 'scores.json').write_text(json.dumps(document, indent=2))
+    return result
+
+
+def _draw_panels(
+    tmp: Path,
+    records: dict[str, ImageRecord],
+    lists: Sequence[Sequence[RankedImage]],
+    workers: int | None,
+    show_progress: bool,
+) -> None:
+    """Render one panel per distinct image, then copy it to every ranked file name."""
+    targets: dict[str, list[str]] = {}
+    for entries in lists:
+        for entry in entries:
+            targets.setdefault(entry.stem, []).append(entry.panel)
+    cache = tmp / '.panels'
+    jobs = [
+        PanelJob(
+            image_path=records[stem].image_path,
+            mask_path=records[stem].mask_path,
+            prediction_path=str(tmp / records[stem].prediction_path),
+            out_path=str(cache / f'{stem}.png'),
+            title=panel_title(records[stem]),
+        )
+        for stem in targets
+    ]
+    rendered = ordered_map(render_panel, jobs, workers, 'draw panels', show_progress)
+    for stem, panel_file in zip(targets, rendered):
+        for panel in targets[stem]:
+            dest = tmp / panel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(panel_file, dest)
+    shutil.rmtree(cache, ignore_errors=True)

@@ -1,0 +1,74 @@
+"""``petseg class-weights``: loss weights from a split's pixel shares, ready for the configs."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``class-weights`` subcommand."""
+    parser = subparsers.add_parser(
+        'class-weights',
+        help='class weights for the loss from the pixel shares of a split',
+        description='Count the pixels of each class in a split (255 and stray values left out '
+        'and reported), print the shares, the weights (scaled to mean 1, 4 decimals) and the '
+        '--cfg-options line for configs/hyp2 and hyp3.',
+    )
+    parser.add_argument('--data-root', required=True, help='dataset root (img/, labels/)')
+    parser.add_argument('--split', default='train')
+    parser.add_argument(
+        '--method',
+        choices=['inverse', 'sqrt', 'log', 'median-freq'],
+        default='inverse',
+        help='inverse (hyp2), sqrt (hyp3, softened), log (ENet 1/ln(1.02+share)), median-freq',
+    )
+    parser.add_argument('--json', help="also write every method's weights to this JSON file")
+    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Count, print the table and the config line, optionally write JSON."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from practicum_work.data.atomic import atomic_write_text
+    from practicum_work.data.class_weights import (
+        METHODS,
+        class_weight_report,
+        count_split_pixels,
+    )
+
+    counts = count_split_pixels(args.data_root, args.split, args.workers)
+    report = class_weight_report(counts, METHODS)
+    console = Console()
+    for problem in counts.unreadable:
+        console.print(f'warning: not counted, unreadable mask {problem}', markup=False)
+    table = Table(title=f'{args.data_root} / {args.split}: {counts.masks} masks')
+    table.add_column('class')
+    table.add_column('pixels', justify='right')
+    table.add_column('share', justify='right')
+    for method in METHODS:
+        style = 'bold' if method == args.method else None
+        table.add_column(method, justify='right', style=style)
+    for i, name in enumerate(report['classes']):
+        table.add_row(
+            f'{i} {name}',
+            f'{counts.class_pixels[name]:,}',
+            f'{report["shares"][i]:.4f}',
+            *(f'{report["weights"][m][i]:.4f}' for m in METHODS),
+        )
+    console.print(table)
+    stray = sum(counts.stray_pixels.values())
+    console.print(
+        f'not counted: {counts.ignore_pixels:,} ignore (255) pixels, {stray:,} stray-value pixels'
+        + (f' (values {", ".join(map(str, counts.stray_pixels))})' if stray else '')
+    )
+    console.print(f'{args.method} weights: {report["weights"][args.method]}')
+    print(report['config_lines'][args.method])
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=2) + '\n')
+        print(f'wrote {args.json}')
+    return 0

@@ -1,0 +1,57 @@
+"""``petseg compare``: one table and one chart across experiment work dirs."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` subcommand."""
+    parser = subparsers.add_parser(
+        'compare',
+        help='compare experiments: Markdown/CSV table, val mDice chart, the best one',
+        description='Read each work dir (metrics_val_iter_*.json, metrics_test_*.json, MMEngine '
+        'logs and scalars, checkpoints) and write report.md, compare.csv, compare.json and '
+        'val_mDice.png. Missing pieces show as "—".',
+    )
+    parser.add_argument('work_dirs', nargs='+', help='experiment work dirs, e.g. work_dirs/hyp*')
+    parser.add_argument('--out', default='work_dirs/compare', help='output folder')
+    parser.add_argument(
+        '--rank-by',
+        choices=['val', 'test'],
+        default='val',
+        help='rank by best val mDice (default; the selection split) or by test mDice',
+    )
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare and print the table and the conclusion."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from practicum_work.analysis.compare import DASH, compare_experiments
+
+    result = compare_experiments(args.work_dirs, args.out, args.rank_by, args.overwrite)
+
+    def fmt(value, digits=2):
+        return DASH if value is None else f'{value:.{digits}f}'
+
+    table = Table(title='experiments (percent)')
+    for column in ('experiment', 'best iter', 'val mDice', 'val mIoU', 'test mDice', 'test mIoU'):
+        table.add_column(column, justify='left' if column == 'experiment' else 'right')
+    for exp in result.experiments:
+        val, test = exp.val or {}, exp.test or {}
+        table.add_row(
+            exp.name,
+            DASH if exp.best_iter is None else str(exp.best_iter),
+            fmt(val.get('summary', {}).get('mDice')),
+            fmt(val.get('summary', {}).get('mIoU')),
+            fmt(test.get('summary', {}).get('mDice')),
+            fmt(test.get('summary', {}).get('mIoU')),
+        )
+    Console().print(table)
+    print(result.conclusion)
+    print(f'wrote {result.out_dir}: ' + ', '.join(result.files))
+    return 0

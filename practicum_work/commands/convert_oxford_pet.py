@@ -1,0 +1,60 @@
+"""``petseg convert-oxford-pet``: the Oxford-IIIT Pet download in petseg's layout."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``convert-oxford-pet`` subcommand."""
+    parser = subparsers.add_parser(
+        'convert-oxford-pet',
+        help='convert the Oxford-IIIT Pet dataset (images + trimaps) to this layout',
+        description='Read images/*.jpg, annotations/{list,trainval,test}.txt and '
+        'annotations/trimaps/*.png; write img/ and labels/ {train,val,test} with 0 background, '
+        '1 cat, 2 dog, 255 ignore; val is carved from trainval per breed (deterministic).',
+    )
+    parser.add_argument('--src', required=True, help='the oxford-iiit-pet folder')
+    parser.add_argument('--out', default='data/oxford_pets', help='output dataset root')
+    parser.add_argument(
+        '--size', type=int, default=256, help='longer image side in pixels (aspect kept)'
+    )
+    parser.add_argument(
+        '--border',
+        choices=['ignore', 'pet'],
+        default='ignore',
+        help="trimap border pixels: 255 (ignore, default) or the pet's class",
+    )
+    parser.add_argument('--val-fraction', type=float, default=0.15, help='of trainval, per breed')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert and print a summary."""
+    from practicum_work.data.oxford_pet import convert_oxford_pet
+
+    summary = convert_oxford_pet(
+        args.src,
+        args.out,
+        size=args.size,
+        border=args.border,
+        val_fraction=args.val_fraction,
+        seed=args.seed,
+        workers=args.workers,
+        overwrite=args.overwrite,
+    )
+    parts = ', '.join(
+        f'{split} {n} ({summary.species[split].get("cat", 0)} cats, '
+        f'{summary.species[split].get("dog", 0)} dogs)'
+        for split, n in summary.counts.items()
+    )
+    print(f'wrote {summary.out}: {parts}')
+    for problem in summary.left_out:
+        print(f'left out: {problem}')
+    if summary.unexpected_trimap_pixels:
+        print(f'warning: {summary.unexpected_trimap_pixels} trimap pixels outside 1/2/3 -> 255')
+    print(f'details: {summary.out}/conversion.json')
+    return 0

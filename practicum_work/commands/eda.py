@@ -1,0 +1,80 @@
+"""``petseg eda``: scan a dataset for technical faults and write a report with overlays."""
+
+from __future__ import annotations
+
+import argparse
+
+# Defaults repeated here to keep this module light: DEFAULT_OVERLAYS in data/eda/scan.py,
+# DEFAULT_TINY_FG_PIXELS in data/eda/checks.py (tests/commands/test_eda.py checks they agree).
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``eda`` subcommand."""
+    parser = subparsers.add_parser(
+        'eda',
+        help='scan a dataset: pairing, readability, sizes, mask modes and values, statistics',
+        description='Check every image and mask of the chosen splits (the input is only read) '
+        'and write report.json (summary, statistics, items), overlays/ and plots to --out. '
+        'Severities: error = cannot be trained on as is (unpaired, unreadable, truncated, size '
+        'mismatch, stray values); warning = suspicious (empty/tiny mask, RGB/palette/16-bit '
+        'mask, grayscale image, duplicates); info = a class never found. Exit 0 when the scan '
+        'ran (see --fail-on), 2 when it could not run.',
+    )
+    parser.add_argument('--data-root', required=True, help='dataset root with img/ and labels/')
+    parser.add_argument(
+        '--splits', nargs='+', default=None, help='splits to scan (default: every split found)'
+    )
+    parser.add_argument(
+        '--out', default=None, help='output folder (default: work_dirs/eda/<data root name>)'
+    )
+    parser.add_argument(
+        '--overlays',
+        type=int,
+        default=8,
+        metavar='K',
+        help='random overlays per split, besides one for every flagged item (default 8)',
+    )
+    parser.add_argument(
+        '--tiny-fg-pixels',
+        type=int,
+        default=50,
+        metavar='N',
+        help='a mask with 1..N foreground pixels is "tiny" (default 50)',
+    )
+    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    parser.add_argument(
+        '--fail-on',
+        choices=['error', 'warning', 'never'],
+        default='never',
+        help='exit 1 when findings of this severity (or worse) exist (default: never)',
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the scan, print the summary tables, return the exit code."""
+    from practicum_work.data.eda.report import exit_code, print_summary
+    from practicum_work.data.eda.scan import run_eda
+    from practicum_work.errors import PetsegError
+
+    if args.tiny_fg_pixels < 0 or args.overlays < 0:
+        raise PetsegError('--tiny-fg-pixels and --overlays must be >= 0')
+    result = run_eda(
+        args.data_root,
+        out=args.out,
+        splits=args.splits,
+        overlays=args.overlays,
+        tiny_fg_pixels=args.tiny_fg_pixels,
+        workers=args.workers,
+        overwrite=args.overwrite,
+    )
+    print_summary(result.report, str(result.out))
+    code = exit_code(result.report['summary'], args.fail_on)
+    if code:
+        found = result.report['summary']['by_severity']
+        print(
+            f'petseg eda: exit 1 (--fail-on {args.fail_on}): '
+            f'{found["error"]} errors, {found["warning"]} warnings'
+        )
+    return code

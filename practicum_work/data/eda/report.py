@@ -1,0 +1,102 @@
+"""The EDA report: ``report.json`` (summary, statistics, items) and the console tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from practicum_work.data.eda.anomalies import SEVERITY, SEVERITY_ORDER, Anomaly
+
+REPORT_FILE = 'report.json'
+FAIL_ON_CHOICES: tuple[str, ...] = ('error', 'warning', 'never')
+
+
+def sort_key(splits: list[str]):
+    """Items ordered by split, then stem (split-level findings last), severity, type."""
+    order = {split: i for i, split in enumerate(splits)}
+
+    def key(anomaly: Anomaly) -> tuple:
+        return (
+            order.get(anomaly.split, len(order)),
+            anomaly.stem is None,
+            anomaly.stem or '',
+            SEVERITY_ORDER.index(anomaly.severity),
+            anomaly.anomaly_type,
+            anomaly.file,
+        )
+
+    return key
+
+
+def summarise(anomalies: list[Anomaly], splits: list[str], statistics: dict[str, dict]) -> dict:
+    """Counts by severity, by type, by split; files scanned; distinct flagged files."""
+    by_severity = Counter(a.severity for a in anomalies)
+    by_type = Counter(a.anomaly_type for a in anomalies)
+    by_split: dict[str, dict[str, int]] = {}
+    by_split_type: dict[str, dict[str, int]] = {}
+    for split in splits:
+        mine = [a for a in anomalies if a.split == split]
+        counts = Counter(a.severity for a in mine)
+        by_split[split] = {s: counts.get(s, 0) for s in SEVERITY_ORDER}
+        by_split_type[split] = dict(sorted(Counter(a.anomaly_type for a in mine).items()))
+    flagged = {(a.split, a.stem) for a in anomalies if a.stem is not None}
+    return {
+        'files': {split: statistics[split]['files'] for split in splits},
+        'items': len(anomalies),
+        'flagged_stems': len(flagged),
+        'by_severity': {s: by_severity.get(s, 0) for s in SEVERITY_ORDER},
+        'by_type': dict(
+            sorted(by_type.items(), key=lambda kv: (SEVERITY_ORDER.index(SEVERITY[kv[0]]), kv[0]))
+        ),
+        'by_split': by_split,
+        'by_split_and_type': by_split_type,
+    }
+
+
+def exit_code(summary: dict, fail_on: str) -> int:
+    """0, or 1 when ``fail_on`` is 'error' / 'warning' and such findings exist."""
+    if fail_on == 'never':
+        return 0
+    severities = ('error',) if fail_on == 'error' else ('error', 'warning')
+    return int(any(summary['by_severity'][s] for s in severities))
+
+
+def print_summary(report: dict, out: str) -> None:
+    """Two rich tables (per split; per anomaly type) and where the outputs are."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary, splits = report['summary'], report['splits']
+    table = Table(title=f'petseg eda: {report["data_root"]}')
+    for column in ('split', 'images', 'masks', 'pairs', 'errors', 'warnings', 'info'):
+        table.add_column(column, justify='left' if column == 'split' else 'right')
+    for split in splits:
+        files, severity = summary['files'][split], summary['by_split'][split]
+        table.add_row(
+            split,
+            str(files['images']),
+            str(files['masks']),
+            str(files['pairs']),
+            f'[red]{severity["error"]}[/]' if severity['error'] else '0',
+            f'[yellow]{severity["warning"]}[/]' if severity['warning'] else '0',
+            str(severity['info']),
+        )
+    console.print(table)
+    if summary['by_type']:
+        types = Table(title='findings by type')
+        types.add_column('anomaly type')
+        types.add_column('severity')
+        for split in splits:
+            types.add_column(split, justify='right')
+        for kind in summary['by_type']:
+            counts = [str(summary['by_split_and_type'][s].get(kind, 0)) for s in splits]
+            types.add_row(kind, SEVERITY[kind], *counts)
+        console.print(types)
+    else:
+        console.print('no findings')
+    overlays = report['overlays']
+    console.print(
+        f'report {out}/{REPORT_FILE}; {len(overlays["flagged"])} flagged and '
+        f'{len(overlays["random"])} random overlays in {out}/overlays/; '
+        f'plots: {", ".join(report["plots"])}'
+    )

@@ -1,0 +1,189 @@
+"""The ``self`` species classifier: region descriptors + logistic regression, k-fold, two rounds.
+
+Why descriptors + logistic regression rather than a small CNN: a dataset that needs this tool
+has a few hundred images, a tenth of them mislabelled. A small CNN trained from scratch on the
+masked 64 px crops of the noisy demo data reached only ~92% out-of-fold accuracy and took minutes
+on a 2-core CPU; the pose- and scale-invariant shape and fur descriptors of
+:mod:`.region_features` with an L2-regularised logistic regression reach ~99% on single-species
+images (8 noisy demo datasets), fit in milliseconds, and are exactly reproducible (Newton's
+method in float64 on one thread, no random state). The labels are the dataset's own (noisy)
+ones.
+
+Protocol: regions of single-species images in the training pool (train and val by default) are
+split into k folds by image, stratified by label; each region gets P(dog) from the model fitted
+on the other folds, so no image is judged by a model that saw it. Round 2 refits every fold
+without the regions that round 1 found disagreeing with their label (P(other) >= 0.5), so the
+wrong labels teach the final models less; the round-2 out-of-fold P(dog) is the verdict.
+Regions outside the pool (the test split, components of mixed images) get the mean of the fold
+models, none of which saw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from practicum_work.data.classes import CAT, DOG
+
+
+@dataclass(frozen=True)
+class SelfClassifierSettings:
+    """Cross-validation and regularisation of the ``self`` classifier."""
+
+    folds: int = 5
+    rounds: int = 2
+    l2: float = 0.1
+    seed: int = 0
+
+
+@dataclass
+class SpeciesJudgement:
+    """P(dog) per region, the fold whose model judged it (-1: mean of all folds), a summary.
+
+    ``fold`` is None for a classifier without folds (imagenet).
+    """
+
+    p_dog: np.ndarray
+    fold: np.ndarray | None
+    info: dict = field(default_factory=dict)
+    p_animal: np.ndarray | None = None  # imagenet only: P(cat or dog) among all 1000 classes
+
+
+class TooFewRegionsError(ValueError):
+    """Not enough labelled regions of each species to cross-validate."""
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Small dense algebra runs fastest, and reproducibly, on one thread.
+
+    (NumPy's threaded BLAS took ~70 ms per 150x150 solve on a busy 2-core machine, 0.2 ms on
+    one thread; torch's thread count, unlike BLAS's, can be set for a moment.)
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float, max_iter: int = 100
+) -> tuple[np.ndarray, float]:
+    """Class-balanced L2 logistic regression by Newton's method; returns ``(weights, bias)``.
+
+    Minimises the class-balanced mean log-loss + ``l2 * |weights|^2`` (bias not penalised).
+    Float64 on one thread: the same data give the same weights.
+    """
+    import torch
+
+    n, d = x.shape
+    with _one_thread():
+        design = torch.from_numpy(np.hstack([x, np.ones((n, 1))]).astype(np.float64))
+        target = torch.from_numpy(y.astype(np.float64))
+        positives = float(y.sum())
+        sample_weight = torch.where(
+            target > 0.5, n / (2 * max(positives, 1.0)), n / (2 * max(n - positives, 1.0))
+        ).double()
+        penalty = torch.full((d + 1,), 2 * l2, dtype=torch.float64)
+        penalty[-1] = 1e-8
+        theta = torch.zeros(d + 1, dtype=torch.float64)
+        for _ in range(max_iter):
+            p = torch.sigmoid(design @ theta)
+            gradient = design.T @ (sample_weight * (p - target)) / n + penalty * theta
+            curvature = sample_weight * p * (1 - p)
+            hessian = (design.T * curvature) @ design / n + torch.diag(penalty)
+            step = torch.linalg.solve(hessian, gradient)
+            theta -= step
+            if float(step.abs().max()) < 1e-9:
+                break
+    weights = theta.numpy()
+    return weights[:-1].copy(), float(weights[-1])
+
+
+def _fit_predict(
+    x: np.ndarray, y: np.ndarray, train: np.ndarray, predict: np.ndarray, l2: float
+) -> np.ndarray:
+    mean, std = x[train].mean(0), x[train].std(0) + 1e-9
+    weights, bias = fit_logistic((x[train] - mean) / std, y[train], l2)
+    return _sigmoid(np.einsum('nd,d->n', (x[predict] - mean) / std, weights) + bias)
+
+
+def assign_folds(groups: np.ndarray, labels: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """A fold per region: all regions of a group (image) in one fold, stratified by label."""
+    unique, first = np.unique(groups, return_index=True)
+    rng = np.random.default_rng(seed)
+    group_fold: dict = {}
+    for label in np.unique(labels[first]):
+        members = unique[labels[first] == label]
+        members = members[rng.permutation(len(members))]
+        offset = len(group_fold)
+        for position, group in enumerate(members):
+            group_fold[group] = (position + offset) % folds
+    return np.array([group_fold[g] for g in groups], dtype=np.int64)
+
+
+def judge_species(
+    features: np.ndarray,
+    labels: np.ndarray,
+    groups: np.ndarray,
+    trainable: np.ndarray,
+    settings: SelfClassifierSettings | None = None,
+) -> SpeciesJudgement:
+    """Out-of-fold P(dog) for every region (rows of ``features``, labels 1 cat / 2 dog).
+
+    ``groups`` names each region's image (an image never spans two folds); ``trainable`` marks
+    the regions the folds learn from. Raises :class:`TooFewRegionsError` when there are fewer
+    than ``2 * folds`` trainable images or fewer than ``folds`` regions of either species.
+    """
+    settings = settings or SelfClassifierSettings()
+    k = settings.folds
+    pool = np.flatnonzero(trainable)
+    per_class = [int(np.sum(labels[pool] == c)) for c in (CAT, DOG)]
+    n_images = len(np.unique(groups[pool]))
+    if n_images < 2 * k or min(per_class) < k:
+        raise TooFewRegionsError(
+            f'too few labelled animals to cross-validate: {n_images} images, {per_class[0]} '
+            f'cats, {per_class[1]} dogs (need {2 * k} images and {k} of each species)'
+        )
+    y = (labels == DOG).astype(np.float64)
+    fold = np.full(len(labels), -1, dtype=np.int64)
+    fold[pool] = assign_folds(groups[pool], labels[pool], k, settings.seed)
+    outside = np.flatnonzero(fold < 0)
+    learn = fold >= 0
+    p_dog = np.zeros(len(labels))
+    for _ in range(max(1, settings.rounds)):
+        p_dog = np.zeros(len(labels))
+        for f in range(k):
+            train = np.flatnonzero(learn & (fold != f))
+            held_out = np.flatnonzero(fold == f)
+            predict = np.concatenate([held_out, outside])
+            p = _fit_predict(features, y, train, predict, settings.l2)
+            p_dog[held_out] = p[: len(held_out)]
+            p_dog[outside] += p[len(held_out) :] / k
+        p_other = np.where(labels == DOG, 1 - p_dog, p_dog)
+        learn = (fold >= 0) & (p_other < 0.5)
+    agree = (p_dog[pool] >= 0.5) == (labels[pool] == DOG)
+    info = {
+        'name': 'self',
+        'model': 'region shape + fur descriptors, L2 logistic regression',
+        'folds': k,
+        'rounds': settings.rounds,
+        'l2': settings.l2,
+        'seed': settings.seed,
+        'trained_on_regions': len(pool),
+        'cats': per_class[0],
+        'dogs': per_class[1],
+        'out_of_fold_agreement_with_labels': round(float(agree.mean()), 4),
+    }
+    return SpeciesJudgement(p_dog=p_dog, fold=fold, info=info)

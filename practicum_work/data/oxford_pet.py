@@ -1,0 +1,207 @@
+"""``petseg convert-oxford-pet``: the Oxford-IIIT Pet dataset in petseg's layout.
+
+Source layout (as downloaded): ``images/<name>.jpg``, ``annotations/list.txt`` (columns
+``Image CLASS-ID SPECIES BREED-ID``, SPECIES 1 = cat, 2 = dog, ``#`` comment lines),
+``annotations/trainval.txt`` and ``annotations/test.txt`` (same columns), and
+``annotations/trimaps/<name>.png`` (1 pet, 2 background, 3 border). Output: ``img/<split>``
+and ``labels/<split>`` with 0 background, the image's species (1 cat, 2 dog) on pet pixels,
+the border as 255 (``border='ignore'``) or as the pet (``border='pet'``); every image scaled so
+that its longer side is ``size`` (aspect kept; images with area/bilinear, masks nearest); val
+carved deterministically from trainval (per breed, ``val_fraction``, ``seed``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from practicum_work.data.atomic import atomic_output_dir, check_output_outside
+from practicum_work.data.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX
+from practicum_work.data.layout import IMAGE_DIR, MASK_DIR
+from practicum_work.data.sample_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.errors import DataLayoutError, PetsegError
+from practicum_work.progress import ordered_map
+
+TRIMAP_PET, TRIMAP_BACKGROUND, TRIMAP_BORDER = 1, 2, 3
+SPECIES_CLASS = {1: CAT, 2: DOG}
+BORDER_MODES = ('ignore', 'pet')
+JPEG_QUALITY = 95
+
+
+@dataclass(frozen=True)
+class PetRecord:
+    """One annotated image: name, breed class id (1-37), species class (1 cat, 2 dog)."""
+
+    name: str
+    class_id: int
+    label: int
+
+
+@dataclass
+class OxfordPetSummary:
+    """What the conversion wrote and what it left out (with reasons)."""
+
+    src: str
+    out: str
+    size: int
+    border: str
+    val_fraction: float
+    seed: int
+    counts: dict[str, int] = field(default_factory=dict)
+    species: dict[str, dict[str, int]] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
+    unexpected_trimap_pixels: int = 0
+
+
+def read_annotation_file(path: Path) -> list[PetRecord]:
+    """Parse list.txt / trainval.txt / test.txt; a malformed line raises naming it."""
+    if not path.is_file():
+        raise DataLayoutError(f'{path} is missing (expected the Oxford-IIIT Pet annotations)')
+    records = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        parts = line.split()
+        try:
+            name, class_id, species = parts[0], int(parts[1]), int(parts[2])
+        except (IndexError, ValueError):
+            raise PetsegError(
+                f'{path}:{number}: expected "Image CLASS-ID SPECIES BREED-ID", got {line!r}'
+            ) from None
+        if species not in SPECIES_CLASS:
+            raise PetsegError(f'{path}:{number}: SPECIES must be 1 (cat) or 2 (dog), got {species}')
+        records.append(PetRecord(name, class_id, SPECIES_CLASS[species]))
+    return records
+
+
+def carve_val(records: list[PetRecord], fraction: float, seed: int) -> tuple[list, list]:
+    """Split trainval into (train, val): ``fraction`` of each breed, chosen by ``seed``."""
+    if not 0.0 <= fraction < 1.0:
+        raise PetsegError(f'--val-fraction must be in [0, 1), got {fraction}')
+    rng = np.random.default_rng(seed)
+    val_names: set[str] = set()
+    by_breed: dict[int, list[PetRecord]] = {}
+    for record in sorted(records, key=lambda r: r.name):
+        by_breed.setdefault(record.class_id, []).append(record)
+    for class_id in sorted(by_breed):
+        members = by_breed[class_id]
+        n_val = round(fraction * len(members))
+        for index in rng.permutation(len(members))[:n_val]:
+            val_names.add(members[index].name)
+    train = [r for r in records if r.name not in val_names]
+    val = [r for r in records if r.name in val_names]
+    return train, val
+
+
+def trimap_to_labels(trimap: np.ndarray, label: int, border: str = 'ignore') -> np.ndarray:
+    """Class map from a trimap: pet -> ``label``, background -> 0, border -> 255 or ``label``."""
+    out = np.full(trimap.shape, IGNORE_INDEX, np.uint8)
+    out[trimap == TRIMAP_BACKGROUND] = BACKGROUND
+    out[trimap == TRIMAP_PET] = label
+    out[trimap == TRIMAP_BORDER] = label if border == 'pet' else IGNORE_INDEX
+    return out
+
+
+def _target_size(width: int, height: int, size: int) -> tuple[int, int]:
+    scale = size / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _convert_one(job: tuple[Path, Path, str, PetRecord, int, str]) -> tuple[str, str, str, int]:
+    """Write one image and mask; returns (split, name, problem or '', unexpected pixels)."""
+    src, out, split, record, size, border = job
+    image_path = src / 'images' / f'{record.name}.jpg'
+    trimap_path = src / 'annotations' / 'trimaps' / f'{record.name}.png'
+    if not image_path.is_file():
+        return split, record.name, f'{image_path} is missing', 0
+    if not trimap_path.is_file():
+        return split, record.name, f'{trimap_path} is missing', 0
+    try:
+        image, _ = read_image_rgb(image_path)
+        trimap, _ = read_label_map(trimap_path)
+    except UnreadableFileError as err:
+        return split, record.name, str(err), 0
+    if trimap.shape != image.shape[:2]:
+        return split, record.name, f'trimap {trimap.shape} != image {image.shape[:2]}', 0
+    unexpected = int(np.count_nonzero(~np.isin(trimap, (1, 2, 3))))
+    labels = trimap_to_labels(trimap, record.label, border)
+    width, height = _target_size(image.shape[1], image.shape[0], size)
+    shrink = width < image.shape[1]
+    image = cv2.resize(
+        image, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    )
+    labels = cv2.resize(labels, (width, height), interpolation=cv2.INTER_NEAREST)
+    bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    cv2.imwrite(
+        str(out / IMAGE_DIR / split / f'{record.name}.jpg'),
+        bgr,
+        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY],
+    )
+    cv2.imwrite(str(out / MASK_DIR / split / f'{record.name}.png'), labels)
+    return split, record.name, '', unexpected
+
+
+def convert_oxford_pet(
+    src: str | Path,
+    out: str | Path,
+    size: int = 256,
+    border: str = 'ignore',
+    val_fraction: float = 0.15,
+    seed: int = 0,
+    workers: int | None = None,
+    overwrite: bool = False,
+    show_progress: bool = True,
+) -> OxfordPetSummary:
+    """Convert the Oxford-IIIT Pet folder ``src`` into ``out`` (atomically)."""
+    src, out = Path(src), Path(out)
+    if not src.is_dir():
+        raise DataLayoutError(f'Oxford-IIIT Pet folder {src} does not exist')
+    for needed in (src / 'images', src / 'annotations' / 'trimaps'):
+        if not needed.is_dir():
+            raise DataLayoutError(f'{needed} is missing (expected the Oxford-IIIT Pet layout)')
+    if border not in BORDER_MODES:
+        raise PetsegError(f'--border must be one of {BORDER_MODES}, got {border!r}')
+    if size < 8:
+        raise PetsegError(f'--size must be at least 8, got {size}')
+    check_output_outside(out, src)
+    annotations = src / 'annotations'
+    species = {r.name: r.label for r in read_annotation_file(annotations / 'list.txt')}
+    trainval = read_annotation_file(annotations / 'trainval.txt')
+    test = read_annotation_file(annotations / 'test.txt')
+    for record in (*trainval, *test):
+        if species.get(record.name, record.label) != record.label:
+            raise PetsegError(
+                f'{record.name}: species differs between list.txt and the split files'
+            )
+    train, val = carve_val(trainval, val_fraction, seed)
+    splits = {'train': train, 'val': val, 'test': test}
+    summary = OxfordPetSummary(str(src), str(out), size, border, val_fraction, seed)
+    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+        for split in splits:
+            (tmp / IMAGE_DIR / split).mkdir(parents=True)
+            (tmp / MASK_DIR / split).mkdir(parents=True)
+        jobs = [
+            (src, tmp, split, record, size, border)
+            for split, records in splits.items()
+            for record in sorted(records, key=lambda r: r.name)
+        ]
+        counts: Counter = Counter()
+        per_species: dict[str, Counter] = {s: Counter() for s in splits}
+        results = ordered_map(_convert_one, jobs, workers, 'converting', show_progress)
+        for job, (split, name, problem, unexpected) in zip(jobs, results):
+            if problem:
+                summary.left_out.append(f'{split}/{name}: {problem}')
+                continue
+            counts[split] += 1
+            per_species[split]['cat' if job[3].label == CAT else 'dog'] += 1
+            summary.unexpected_trimap_pixels += unexpected
+        summary.counts = {s: counts[s] for s in splits}
+        summary.species = {s: dict(per_species[s]) for s in splits}
+        (tmp / 'conversion.json').write_text(json.dumps(asdict(summary), indent=2) + '\n')
+    return summary

@@ -1,0 +1,151 @@
+"""convert-oxford-pet on a small fixture in the exact Oxford-IIIT Pet format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from practicum_work.cli import main
+from practicum_work.data.oxford_pet import carve_val, convert_oxford_pet, read_annotation_file
+from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
+
+HEADER = (
+    '#Image CLASS-ID SPECIES BREED ID\n#ID: 1:37 Class ids\n#SPECIES: 1:Cat 2:Dog\n'
+    '#BREED ID: 1-25:Cat 1:12:Dog\n'
+)
+# name, CLASS-ID, SPECIES, BREED-ID, split, (height, width)
+PETS = [
+    ('Abyssinian_1', 1, 1, 1, 'trainval', (120, 160)),
+    ('Abyssinian_2', 1, 1, 1, 'trainval', (100, 100)),
+    ('Bengal_7', 6, 1, 6, 'trainval', (90, 140)),
+    ('beagle_3', 11, 2, 3, 'trainval', (160, 120)),
+    ('beagle_4', 11, 2, 3, 'trainval', (80, 80)),
+    ('beagle_5', 11, 2, 3, 'trainval', (64, 96)),
+    ('Bengal_9', 6, 1, 6, 'test', (96, 96)),
+    ('pug_12', 30, 2, 19, 'test', (150, 100)),
+]
+
+
+def _trimap(height: int, width: int) -> np.ndarray:
+    """Background 2 everywhere, a pet (1) rectangle with a 2-px border (3)."""
+    trimap = np.full((height, width), 2, np.uint8)
+    trimap[height // 4 : 3 * height // 4, width // 4 : 3 * width // 4] = 3
+    trimap[height // 4 + 2 : 3 * height // 4 - 2, width // 4 + 2 : 3 * width // 4 - 2] = 1
+    return trimap
+
+
+def make_oxford_fixture(root: Path) -> Path:
+    """images/*.jpg, annotations/{list,trainval,test}.txt, annotations/trimaps/*.png."""
+    (root / 'images').mkdir(parents=True)
+    (root / 'annotations' / 'trimaps').mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    lines = {'list': [], 'trainval': [], 'test': []}
+    for name, class_id, species, breed, split, (h, w) in PETS:
+        image = rng.integers(0, 256, (h, w, 3), np.uint8)
+        cv2.imwrite(str(root / 'images' / f'{name}.jpg'), image)
+        cv2.imwrite(str(root / 'annotations' / 'trimaps' / f'{name}.png'), _trimap(h, w))
+        line = f'{name} {class_id} {species} {breed}'
+        lines['list'].append(line)
+        lines[split].append(line)
+    (root / 'annotations' / 'list.txt').write_text(HEADER + '\n'.join(lines['list']) + '\n')
+    for split in ('trainval', 'test'):
+        (root / 'annotations' / f'{split}.txt').write_text('\n'.join(lines[split]) + '\n')
+    return root
+
+
+@pytest.fixture
+def oxford(tmp_path) -> Path:
+    return make_oxford_fixture(tmp_path / 'oxford-iiit-pet')
+
+
+def test_conversion_layout_labels_and_sizes(oxford, tmp_path):
+    out = tmp_path / 'oxford_pets'
+    summary = convert_oxford_pet(
+        oxford, out, size=64, val_fraction=0.34, workers=1, show_progress=False
+    )
+    assert sum(summary.counts.values()) == len(PETS) and summary.counts['test'] == 2
+    assert summary.left_out == []
+    for name, _, species, _, split, (h, w) in PETS:
+        found = [
+            s for s in ('train', 'val', 'test') if (out / 'labels' / s / f'{name}.png').exists()
+        ]
+        assert len(found) == 1
+        assert (found[0] == 'test') == (split == 'test')
+        mask = cv2.imread(str(out / 'labels' / found[0] / f'{name}.png'), cv2.IMREAD_UNCHANGED)
+        image = cv2.imread(str(out / 'img' / found[0] / f'{name}.jpg'))
+        assert mask.ndim == 2 and image.shape[:2] == mask.shape
+        assert max(mask.shape) == 64
+        assert mask.shape[0] / mask.shape[1] == pytest.approx(h / w, rel=0.05)
+        assert set(np.unique(mask)) == {0, species, 255}  # nearest: no blended values
+    assert json.loads((out / 'conversion.json').read_text())['counts'] == summary.counts
+
+
+def test_border_as_pet(oxford, tmp_path):
+    convert_oxford_pet(
+        oxford, tmp_path / 'o', size=200, border='pet', workers=1, show_progress=False
+    )
+    mask = cv2.imread(str(tmp_path / 'o/labels/test/pug_12.png'), cv2.IMREAD_UNCHANGED)
+    assert set(np.unique(mask)) == {0, 2}
+
+
+def test_val_split_is_deterministic_and_per_breed():
+    records = read_annotation_file_from(PETS)
+    train_a, val_a = carve_val(records, 0.34, seed=0)
+    _, val_b = carve_val(records, 0.34, seed=0)
+    assert [r.name for r in val_a] == [r.name for r in val_b]
+    assert len(val_a) == 2  # one of 3 beagles, one of 2 Abyssinians; 1 Bengal rounds to 0
+    assert {r.class_id for r in val_a} == {1, 11}
+    assert len(train_a) + len(val_a) == len(records)
+    seeds = {tuple(r.name for r in carve_val(records, 0.34, seed=s)[1]) for s in range(10)}
+    assert len(seeds) > 1
+
+
+def read_annotation_file_from(pets):
+    from practicum_work.data.oxford_pet import PetRecord
+
+    return [PetRecord(n, c, s) for n, c, s, _, split, _ in pets if split == 'trainval']
+
+
+def test_missing_files_and_bad_lines_are_named(oxford, tmp_path):
+    with pytest.raises(DataLayoutError, match='does not exist'):
+        convert_oxford_pet(tmp_path / 'nowhere', tmp_path / 'o')
+    (oxford / 'annotations' / 'test.txt').unlink()
+    with pytest.raises(DataLayoutError, match=r'test\.txt is missing'):
+        convert_oxford_pet(oxford, tmp_path / 'o')
+    bad = oxford / 'annotations' / 'trainval.txt'
+    bad.write_text('Abyssinian_1 1 3 1\n')
+    with pytest.raises(PetsegError, match=r'trainval\.txt:1: SPECIES must be 1'):
+        read_annotation_file(bad)
+    bad.write_text('# comment\nAbyssinian_1 x\n')
+    with pytest.raises(PetsegError, match=r'trainval\.txt:2: expected'):
+        read_annotation_file(bad)
+
+
+def test_missing_image_is_left_out_and_listed(oxford, tmp_path):
+    (oxford / 'images' / 'beagle_4.jpg').unlink()
+    summary = convert_oxford_pet(oxford, tmp_path / 'o', size=32, workers=1, show_progress=False)
+    assert len(summary.left_out) == 1 and 'beagle_4.jpg is missing' in summary.left_out[0]
+    assert sum(summary.counts.values()) == len(PETS) - 1
+
+
+def test_cli_workers_atomic_output_and_overwrite(oxford, tmp_path, capsys):
+    out = tmp_path / 'oxford_pets'
+    argv = ['convert-oxford-pet', '--src', str(oxford), '--out', str(out), '--size', '48']
+    assert main([*argv, '--workers', '2']) == 0
+    assert 'wrote' in capsys.readouterr().out
+    one = {p.relative_to(out): p.read_bytes() for p in out.rglob('*.png')}
+    assert main(argv) == 2 and '--overwrite' in capsys.readouterr().err
+    assert main([*argv, '--workers', '1', '--overwrite']) == 0
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob('*.png')} == one
+    assert main(['convert-oxford-pet', '--src', str(oxford), '--out', str(oxford / 'x')]) == 2
+    assert 'inside the input' in capsys.readouterr().err
+
+
+def test_existing_output_is_refused(oxford, tmp_path):
+    (tmp_path / 'o').mkdir()
+    with pytest.raises(OutputExistsError):
+        convert_oxford_pet(oxford, tmp_path / 'o', workers=1, show_progress=False)
