@@ -39,16 +39,3 @@ def fold_training_config(
     )
     cfg.work_dir = str(work_dir)
     return cfg
-
-
-def heldout_dataloader_config(
-    cfg: Config, split: str, listing: Path, batch_size: int, workers: int
-) -> dict:
-    """A test dataloader over the held-out samples of ``split`` (the config's test pipeline)."""
-    loader = copy.deepcopy(cfg.test_dataloader)
-    loader.batch_size = batch_size
-    loader.num_workers = workers
-    loader.persistent_workers = False
-    loader.dataset.data_prefix = dict(img_path=f'img/{split}', seg_map_path=f'labels/{split}')
-    loader.dataset.ann_file = str(Path(listing).resolve())
-    return loader.to_dict() if hasattr(loader, 'to_dict') else dict(loader)

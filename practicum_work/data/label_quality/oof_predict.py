@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import torch
-
-
-@dataclass
-class HeldOutPrediction:
-    """Softmax probabilities ``(C, H, W)`` and the given label ``(H, W)`` of one image."""
-
-    split: str
-    stem: str
-    image_path: str
-    probs: np.ndarray
-    label: np.ndarray
+from practicum_work.analysis.inference import Prediction
 
 
 def predict_heldout(
@@ -28,36 +15,23 @@ def predict_heldout(
     batch_size: int = 4,
     workers: int = 0,
     device: str = 'cpu',
-) -> Iterator[HeldOutPrediction]:
-    """Yield one :class:`HeldOutPrediction` per held-out image, split by split, sorted by stem.
+) -> Iterator[tuple[str, Prediction]]:
+    """Yield ``(split, prediction with probabilities)`` per held-out image, split by split.
 
-    The model is built with ``mmseg.apis.init_model`` from the fold's config and checkpoint;
-    images go through the config's test pipeline in batches (``model.test_step``), and the
-    logits come back at the original image size (MMSeg's ``postprocess_result``).
+    The fold's model and its config's test pipeline run through
+    :mod:`practicum_work.analysis.inference` (``init_model``, strict checkpoint loading,
+    batched ``model.test_step``); the listed stems of each split are selected with
+    PetSegDataset's ``ann_file``.
     """
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-    from mmseg.apis import init_model
+    from practicum_work.analysis.inference import build_model, iter_predictions, load_config
 
-    from practicum_work.data.label_quality.fold_config import heldout_dataloader_config
-
-    cfg = Config.fromfile(str(config_path))
-    model = init_model(cfg, str(checkpoint), device=device)
-    model.eval()
+    cfg = load_config(config_path, batch_size=batch_size, num_workers=workers)
+    model = build_model(cfg, checkpoint, device)
     for split, listing in sorted(heldout_lists.items()):
-        loader = Runner.build_dataloader(
-            heldout_dataloader_config(cfg, split, listing, batch_size, workers)
+        split_cfg = load_config(config_path, split, batch_size=batch_size, num_workers=workers)
+        split_cfg.test_dataloader.dataset.ann_file = str(Path(listing).resolve())
+        predictions = iter_predictions(
+            split_cfg, model, f'held-out {split}', show_progress=False, with_probs=True
         )
-        with torch.no_grad():
-            for batch in loader:
-                for sample in model.test_step(batch):
-                    probs = sample.seg_logits.data.float().softmax(dim=0).cpu().numpy()
-                    label = sample.gt_sem_seg.data[0].cpu().numpy().astype(np.uint8)
-                    image_path = sample.img_path
-                    yield HeldOutPrediction(
-                        split=split,
-                        stem=Path(image_path).stem,
-                        image_path=image_path,
-                        probs=probs,
-                        label=label,
-                    )
+        for prediction in predictions:
+            yield split, prediction

@@ -203,26 +203,26 @@ def run_label_quality(
             reused += was_reused
             trained += not was_reused
             checkpoint = fold_config.parent / f'iter_{settings.iters}.pth'
-            for prediction in predict_heldout(
+            for split, prediction in predict_heldout(
                 fold_config, checkpoint, heldout, settings.batch_size, 0, settings.device
             ):
-                sample_id = f'{prediction.split}/{prediction.stem}'
+                sample_id = f'{split}/{prediction.stem}'
                 quality, codes = image_quality(
-                    prediction.probs, prediction.label, settings.temperature, settings.confidence
+                    prediction.probs, prediction.gt, settings.temperature, settings.confidence
                 )
                 flagged = quality.contradicted_share >= settings.flag_share
-                name = f'{prediction.split}_{prediction.stem}.png'
+                name = f'{split}_{prediction.stem}.png'
                 cv2.imwrite(str(report / 'issue_maps' / name), codes)
                 predicted = prediction.probs.argmax(axis=0).astype(np.uint8)
                 cv2.imwrite(str(report / 'predictions' / name), predicted)
                 if flagged:
-                    proposal = propose_mask(prediction.probs, prediction.label, codes)
+                    proposal = propose_mask(prediction.probs, prediction.gt, codes)
                     cv2.imwrite(str(report / 'proposals' / name), proposal)
-                    relative = f'{MASK_DIR}/{prediction.split}/{prediction.stem}.png'
+                    relative = f'{MASK_DIR}/{split}/{prediction.stem}.png'
                     proposals[relative] = proposal
                 images.append(
                     ScoredImage(
-                        split=prediction.split,
+                        split=split,
                         stem=prediction.stem,
                         fold=fold_of[sample_id],
                         score=round(quality.score, 6),
@@ -231,9 +231,7 @@ def run_label_quality(
                         contradiction_pixels=quality.contradiction_pixels,
                         flagged=flagged,
                         image=prediction.image_path,
-                        mask=str(
-                            data_root / MASK_DIR / prediction.split / f'{prediction.stem}.png'
-                        ),
+                        mask=str(data_root / MASK_DIR / split / f'{prediction.stem}.png'),
                     )
                 )
         images.sort(key=lambda item: (item.score, item.split, item.stem))
