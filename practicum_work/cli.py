@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     'eda',
     'fix_labels',
     'class_weights',
+    'label_quality',
     'best_worst',
     'postprocess_eval',
     'compare',

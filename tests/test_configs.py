@@ -71,3 +71,18 @@ def test_data_root_option_reaches_all_dataloaders():
     set_data_root(cfg, 'data/other')
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[loader].dataset.data_root == 'data/other'
+
+
+@pytest.mark.parametrize('config', CONFIGS, ids=lambda p: p.stem)
+def test_short_run_scales_every_scheduler(config):
+    from practicum_work.config_utils import short_run_options
+
+    options = short_run_options(config, iters=300, lr=1e-3)
+    cfg = Config.fromfile(str(config))
+    cfg.merge_from_dict(options)
+    assert cfg.train_cfg.max_iters == 300
+    assert cfg.optim_wrapper.optimizer.lr == 1e-3
+    ends = [s['end'] for s in cfg.param_scheduler]
+    assert max(ends) == 300 and all(s['begin'] < s['end'] for s in cfg.param_scheduler)
+    if len(cfg.param_scheduler) == 2:  # SegFormer: warm-up then poly, back to back
+        assert cfg.param_scheduler[0]['end'] == cfg.param_scheduler[1]['begin'] == 15

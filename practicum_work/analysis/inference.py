@@ -28,13 +28,17 @@ FILTER_SEGMENTOR = 'ComponentFilterEncoderDecoder'
 
 @dataclass
 class Prediction:
-    """One evaluated image: ground truth (255 = ignore) and prediction, both (H, W) uint8."""
+    """One evaluated image: ground truth (255 = ignore) and prediction, both (H, W) uint8.
+
+    ``probs`` holds the softmax class probabilities ``(C, H, W)`` when asked for.
+    """
 
     stem: str
     image_path: str
     mask_path: str
     gt: np.ndarray
     pred: np.ndarray
+    probs: np.ndarray | None = None
 
 
 def experiment_name(config: str | Path) -> str:
@@ -158,9 +162,16 @@ def build_model(cfg: Any, checkpoint: str | Path, device: str = 'cpu') -> Any:
 
 
 def iter_predictions(
-    cfg: Any, model: Any, description: str = 'predicting', show_progress: bool = True
+    cfg: Any,
+    model: Any,
+    description: str = 'predicting',
+    show_progress: bool = True,
+    with_probs: bool = False,
 ) -> Iterator[Prediction]:
-    """Yield a :class:`Prediction` per image of ``cfg.test_dataloader``, in dataset order."""
+    """Yield a :class:`Prediction` per image of ``cfg.test_dataloader``, in dataset order.
+
+    ``with_probs`` adds the softmax of MMSeg's ``seg_logits`` (original image size).
+    """
     import torch
     from mmengine.runner import Runner
 
@@ -180,5 +191,10 @@ def iter_predictions(
                     mask_path=str(sample.seg_map_path),
                     gt=sample.gt_sem_seg.data[0].cpu().numpy().astype(np.uint8),
                     pred=sample.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8),
+                    probs=(
+                        sample.seg_logits.data.float().softmax(dim=0).cpu().numpy()
+                        if with_probs
+                        else None
+                    ),
                 )
                 progress.advance(task)

@@ -1,0 +1,1 @@
+"""Model-assisted label quality: out-of-fold scores, issue maps and proposed corrections."""

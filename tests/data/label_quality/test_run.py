@@ -1,0 +1,93 @@
+"""petseg label-quality end to end on a tiny dataset: out-of-fold, reuse, report, clean_v2."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from practicum_work.data.demo_data import generate_demo_dataset
+from practicum_work.data.label_quality.run import LabelQualitySettings, run_label_quality
+from practicum_work.errors import OutputExistsError, PetsegError
+from tests.conftest import REPO_ROOT
+
+CONFIG = REPO_ROOT / 'configs/hyp1_segformer_b0.py'
+SETTINGS = dict(folds=2, iters=2, crop=64, batch_size=2, workers=0, worst_k=3)
+
+
+def _tree_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob('*') if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope='module')
+def noisy_tiny(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp('lq') / 'pets'
+    generate_demo_dataset(
+        root, n_train=8, n_val=2, n_test=2, size=64, workers=1, show_progress=False
+    )
+    swapped = root / 'labels/train/train_0002.png'
+    mask = cv2.imread(str(swapped), cv2.IMREAD_UNCHANGED)
+    cv2.imwrite(str(swapped), np.choose(mask, [0, 2, 1]).astype(np.uint8))
+    (root / 'labels/train/train_0005.png').write_text('not a png')  # unreadable: not scored
+    return root
+
+
+@pytest.mark.slow
+def test_every_image_is_scored_by_a_model_that_never_saw_it(noisy_tiny, tmp_path):
+    source_before = _tree_digest(noisy_tiny)
+    out = tmp_path / 'lq'
+    report = run_label_quality(
+        noisy_tiny, CONFIG, out, LabelQualitySettings(**SETTINGS), propose_out=tmp_path / 'v2'
+    )
+    assert _tree_digest(noisy_tiny) == source_before  # the source is never touched
+    scored = {image.stem: image for image in report.images}
+    assert set(scored) == {f'train_{i:04d}' for i in range(8)} - {'train_0005'}
+    assert report.not_scored == {'train/train_0005': 'mask unreadable (UnidentifiedImageError)'}
+    for image in report.images:  # out-of-fold: held out by its fold, absent from its training
+        fold = out / 'folds' / f'fold_{image.fold}'
+        assert image.stem in (fold / 'heldout_train.txt').read_text().split()
+        assert image.stem not in (fold / 'train_train.txt').read_text().split()
+        assert 0.0 <= image.score <= 1.0
+    assert [image.rank for image in report.images] == list(range(1, 8))
+    assert [image.score for image in report.images] == sorted(i.score for i in report.images)
+    rows = list(csv.DictReader((out / 'report/scores.csv').open()))
+    assert [row['stem'] for row in rows] == [image.stem for image in report.images]
+    assert len(list((out / 'report/panels').glob('worst_*.png'))) == 3
+    assert len(list((out / 'report/issue_maps').glob('*.png'))) == 7
+    manifest = json.loads((tmp_path / 'v2/manifest.json').read_text())
+    assert manifest['changed_masks'] == len(report.flagged)
+    assert (tmp_path / 'v2/img/test/test_0000.jpg').is_file()
+
+
+@pytest.mark.slow
+def test_rerun_reuses_fold_models_and_refuses_an_existing_report(noisy_tiny, tmp_path):
+    out = tmp_path / 'lq'
+    settings = LabelQualitySettings(**SETTINGS)
+    first = run_label_quality(noisy_tiny, CONFIG, out, settings)
+    assert (first.folds_trained, first.folds_reused) == (2, 0)
+    with pytest.raises(OutputExistsError):
+        run_label_quality(noisy_tiny, CONFIG, out, settings)
+    again = run_label_quality(noisy_tiny, CONFIG, out, settings, overwrite=True)
+    assert (again.folds_trained, again.folds_reused) == (0, 2)
+    assert [i.score for i in again.images] == [i.score for i in first.images]
+
+
+def test_too_few_samples_and_missing_inputs_are_clear_errors(tmp_path):
+    with pytest.raises(PetsegError, match='does not exist'):
+        run_label_quality(tmp_path / 'none', CONFIG, tmp_path / 'out')
+    root = tmp_path / 'small'
+    generate_demo_dataset(
+        root, n_train=2, n_val=1, n_test=1, size=32, workers=1, show_progress=False
+    )
+    with pytest.raises(PetsegError, match='cannot make 5 folds'):
+        run_label_quality(root, CONFIG, tmp_path / 'out')
+    shutil.rmtree(root)
