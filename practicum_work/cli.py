@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from practicum_work import __version__
+from practicum_work import __version__, compat
 from practicum_work.errors import PetsegError, user_message
 
 # Order shown in ``petseg --help`` (the data flow of README / shared DESIGN).
@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``petseg``; user errors print one line and return 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    compat.quiet_upstream_warnings()
     if not getattr(args, 'func', None):
         parser.print_help()
         return 2

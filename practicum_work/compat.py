@@ -117,6 +117,22 @@ def install_mmcv_ops_fallback() -> bool:
     return True
 
 
+# Upstream deprecation notices that say nothing actionable to a petseg user.
+_UPSTREAM_NOISE = (
+    r'pkg_resources is deprecated as an API',  # mmengine resolving mmseg:: configs
+    r'``build_loss`` would be deprecated soon',  # mmseg's own heads call it
+    r'Fail to import ``MultiScaleDeformableAttention``',  # mmcv-lite: expected
+)
+
+
+def quiet_upstream_warnings() -> None:
+    """Hide the upstream deprecation notices above (petseg's entry points call this)."""
+    import warnings
+
+    for message in _UPSTREAM_NOISE:
+        warnings.filterwarnings('ignore', message=message)
+
+
 def mmcv_ops_is_fallback() -> bool:
     """Return True when the imported ``mmcv.ops`` is petseg's fallback."""
     import mmcv.ops

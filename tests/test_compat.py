@@ -88,3 +88,13 @@ def test_trusted_loader_loads_mmengine_checkpoints(tmp_path):
 def test_trusted_loading_is_a_no_op_when_mmengine_is_fixed(monkeypatch):
     monkeypatch.setattr(compat, '_mmengine_local_loader_passes_weights_only', lambda: True)
     assert compat.apply_trusted_checkpoint_loading() is False
+
+
+def test_upstream_deprecation_noise_is_hidden_in_petseg_entry_points():
+    code = (
+        'import warnings; from practicum_work import compat; compat.quiet_upstream_warnings(); '
+        "warnings.warn('pkg_resources is deprecated as an API. See ...', UserWarning); "
+        "warnings.warn('something else', UserWarning)"
+    )
+    result = run_tool('-W', 'default', '-c', code)
+    assert 'pkg_resources' not in result.stderr and 'something else' in result.stderr

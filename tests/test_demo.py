@@ -21,12 +21,12 @@ def test_demo_runs_every_step_and_never_overwrites_a_run(tmp_path):
     for path in summary['artifacts'].values():
         assert Path(path).exists(), path
     assert set(summary['headline']['test_mDice']) == {'hyp1_raw', 'hyp1_clean_v1'}
-    assert summary['headline']['noise']['injected']['swap'] == 4  # 10% of 40
+    assert summary['headline']['noise']['injected']['swap'] == 4 + 2  # 10% of 40 and of 16
     assert (run_dir / 'eda/report.json').is_file()
     assert (run_dir / 'data/pets_demo_clean_v1/manifest.json').is_file()
     assert list((run_dir / 'hyp1_raw/best_worst').rglob('*.png'))
     assert (run_dir / 'compare/report.md').is_file()
-    assert len(summary['steps']) == 13
+    assert len(summary['steps']) == 12
     assert 'clean_v1 - raw:' in result.stdout and 'Artifacts' in result.stdout
     before = sorted(p.relative_to(tmp_path) for p in run_dir.rglob('*'))
     again = run_tool('-m', 'practicum_work.cli', 'demo', '--out', str(tmp_path), *SMALL)

@@ -15,6 +15,7 @@ import sys
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from practicum_work import compat
 from practicum_work.config_utils import set_data_root
 from practicum_work.errors import PetsegError, user_message
 
@@ -75,6 +76,7 @@ def trigger_visualization_hook(cfg, args):
 
 def main():
     args = parse_args()
+    compat.quiet_upstream_warnings()
     if not osp.isfile(args.config):
         raise PetsegError(f'config file {args.config} does not exist')
     if not args.checkpoint.startswith(REMOTE_PREFIXES) and not osp.isfile(args.checkpoint):

@@ -18,6 +18,7 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
+from practicum_work import compat
 from practicum_work.config_utils import set_data_root
 from practicum_work.errors import PetsegError, user_message
 
@@ -59,6 +60,7 @@ def parse_args():
 
 def main():
     args = parse_args()
+    compat.quiet_upstream_warnings()
     if not osp.isfile(args.config):
         raise PetsegError(f'config file {args.config} does not exist')
 

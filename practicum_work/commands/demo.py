@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     noise = headline['noise']
     print('\nArtifacts')
     for name, path in result.artifacts.items():
-        print(f'  {name:<48} {path}')
+        print(f'  {name:<52} {path}')
     print('\nNoise')
     print('  injected       ' + ', '.join(f'{k} {v}' for k, v in noise['injected'].items()))
     severity = noise['eda_findings_by_severity']
