@@ -49,7 +49,10 @@ def run_tool_logged(
     command = [sys.executable, *args]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tail: deque[str] = deque(maxlen=25)
-    with log_path.open('w') as log, progress_bar(disable=not show_progress) as progress:
+    with (
+        log_path.open('w', buffering=1) as log,  # line-buffered: tail -f works
+        progress_bar(disable=not show_progress) as progress,
+    ):
         log.write('$ ' + shlex.join(command) + '\n')
         task = progress.add_task(description, total=None)
         process = subprocess.Popen(
