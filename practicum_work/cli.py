@@ -14,7 +14,7 @@ from practicum_work import __version__
 from practicum_work.errors import PetsegError, user_message
 
 # Order shown in ``petseg --help`` (the data flow of README / shared DESIGN).
-COMMAND_MODULES: tuple[str, ...] = ('demo', 'demo_data')
+COMMAND_MODULES: tuple[str, ...] = ('demo', 'demo_data', 'clearml_import')
 
 
 def build_parser() -> argparse.ArgumentParser:

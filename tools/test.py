@@ -3,8 +3,8 @@
 Usage: python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out DIR] [--show-dir DIR]
        [--cfg-options k=v ...] [--launcher ...] [--tta]
 Metrics (mIoU, mDice, aAcc, mFscore, per class) are logged and written to
-``<work_dir>/metrics_<split>_<checkpoint name>.json``. ``--out`` saves the predicted masks
-as PNG files; ``--show-dir`` saves painted predictions.
+``<work_dir>/metrics_<split>_<checkpoint name>.json`` and, with ClearML on, to a test task.
+``--out`` saves the predicted masks as PNG files; ``--show-dir`` saves painted predictions.
 """
 
 import argparse
@@ -82,6 +82,8 @@ def main():
 
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
+    # ClearML (if on): a test run is a task of its own, type testing, <config>_test_<timestamp>.
+    cfg.merge_from_dict({'clearml.task_type': 'testing'})
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
         if 'data_root' in args.cfg_options:

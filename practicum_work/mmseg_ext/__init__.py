@@ -16,7 +16,16 @@ from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
     hooks,
     losses,
     transforms,
+    visualization,
     weight_init,
 )
 
-__all__ = ['datasets', 'evaluation', 'hooks', 'losses', 'transforms', 'weight_init']
+__all__ = [
+    'datasets',
+    'evaluation',
+    'hooks',
+    'losses',
+    'transforms',
+    'visualization',
+    'weight_init',
+]
