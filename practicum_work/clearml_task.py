@@ -6,14 +6,16 @@ Works around upstream behaviour (README "Known upstream issues"): ``Task.init`` 
 every RNG (``Task.set_random_seed(None)`` first), reuses the last task of the same name
 (``reuse_last_task_id=False``), patches ``torch.save`` and matplotlib
 (``auto_connect_frameworks=False``), a second ``Task.init`` in one process raises (an open
-task is reused instead) and the forked reporting subprocess can hang ``Task.close`` (reporting
-runs in threads instead).
+task is reused instead), the forked reporting subprocess can hang ``Task.close`` (reporting
+runs in threads instead) and its signal hook swallows SIGTERM (the default is restored).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
 import urllib.error
 import urllib.request
 import zipfile
@@ -93,8 +95,32 @@ def start_task(
         auto_connect_frameworks=False,
     )
     kwargs.update(init_kwargs or {})
+    sigterm = _main_thread_sigterm_handler()
     task = Task.init(**kwargs)
+    if sigterm in (signal.SIG_DFL, None):
+        _restore_sigterm()
     return TaskHandle(task, mode, owned=True, warnings=warnings)
+
+
+def _main_thread_sigterm_handler() -> Any:
+    if threading.current_thread() is not threading.main_thread():
+        return 'not the main thread'
+    return signal.getsignal(signal.SIGTERM)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM ends the run as it would without ClearML (exit 143); atexit closes the task."""
+    signal.signal(signum, signal.SIG_DFL)
+    raise SystemExit(128 + signum)
+
+
+def _restore_sigterm() -> None:
+    """Undo clearml's SIGTERM hook, which swallows the signal when Python's handler was SIG_DFL.
+
+    (clearml 2.1.12 ``ExitHooks.signal_handler`` returns at once for a falsy original handler,
+    and ``SIG_DFL`` is 0: ``kill PID``, Slurm or Docker could no longer stop a training run.)
+    """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
 
 def offline_zip(task: Any) -> Path | None:

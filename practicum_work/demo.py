@@ -34,6 +34,7 @@ class DemoSettings:
     n_test: int = 60
     seed: int = 0
     workers: int = 2
+    clearml: str = 'auto'  # auto: PETSEG_CLEARML, else online with a server, else offline
 
 
 @dataclass
@@ -48,6 +49,7 @@ class DemoResult:
     test_metrics: dict
     wall_time_s: float
     steps: list[str] = field(default_factory=list)
+    clearml_sessions: list[str] = field(default_factory=list)  # offline session zips
 
 
 def train_options(settings: DemoSettings, data_root: Path) -> dict:
@@ -70,6 +72,8 @@ def train_options(settings: DemoSettings, data_root: Path) -> dict:
             'randomness.seed': settings.seed,
         }
     )
+    if settings.clearml != 'auto':
+        options['clearml.mode'] = settings.clearml
     return options
 
 
@@ -122,7 +126,9 @@ def run_demo(
     steps.append('python ' + ' '.join(train_args))
 
     checkpoint = best_checkpoint(work_dir)
-    test_options = {k: v for k, v in options.items() if k.startswith(('data_root', 'test_'))}
+    test_options = {
+        k: v for k, v in options.items() if k.startswith(('data_root', 'test_', 'clearml'))
+    }
     test_args = [
         str(repo_path('tools/test.py')),
         HYP1,
@@ -145,6 +151,7 @@ def run_demo(
         test_metrics=test_metrics,
         wall_time_s=round(time.monotonic() - start, 1),
         steps=steps,
+        clearml_sessions=[str(p) for p in sorted(work_dir.glob('*/clearml_offline-*.zip'))],
     )
     (run_dir / 'summary.json').write_text(json.dumps(asdict(result), indent=2))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import signal
 import threading
 import zipfile
 
@@ -158,3 +159,33 @@ def test_import_failure_is_one_line_naming_the_session(tmp_path, monkeypatch):
     session = _session_zip(tmp_path / 's.zip')
     with pytest.raises(PetsegError, match=r's\.zip into https://api\.clear\.ml failed'):
         import_offline_session(session, env={'HOME': str(tmp_path), **SERVER_ENV})
+
+
+def _swallow(signum, frame):  # what clearml's hook amounts to when the original was SIG_DFL
+    return signal.SIG_DFL
+
+
+def test_sigterm_stops_the_run_again_after_task_init(monkeypatch):
+    api = _FakeTaskApi(monkeypatch)
+    init = api._init
+
+    def init_installing_hook(cls, **kwargs):
+        signal.signal(signal.SIGTERM, _swallow)
+        return init(cls, **kwargs)
+
+    monkeypatch.setattr(Task, 'init', classmethod(init_installing_hook))
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        start_task(ModeDecision('offline', 'test'), 'p', 'n')
+        handler = signal.getsignal(signal.SIGTERM)
+        assert handler is clearml_task._exit_on_sigterm
+        with pytest.raises(SystemExit) as exit_info:
+            handler(signal.SIGTERM, None)
+        assert exit_info.value.code == 143
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # a second TERM kills at once
+        # a handler the user installed before is left to clearml's hook (which calls it)
+        signal.signal(signal.SIGTERM, lambda s, f: None)
+        start_task(ModeDecision('offline', 'test'), 'p', 'n')
+        assert signal.getsignal(signal.SIGTERM) is _swallow
+    finally:
+        signal.signal(signal.SIGTERM, previous)

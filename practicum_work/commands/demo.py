@@ -16,14 +16,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--out', default='work_dirs/demo', help='parent folder of the run folders')
     parser.add_argument('--iters', type=int, default=None, help='training iterations (default 600)')
     parser.add_argument('--n-train', type=int, default=None, help='train images (default 200)')
+    parser.add_argument(
+        '--clearml',
+        choices=['auto', 'online', 'offline', 'off'],
+        default='auto',
+        help='ClearML tracking (default auto: PETSEG_CLEARML if set, else online when a server '
+        'is configured, else offline with a session zip for `petseg clearml-import`)',
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print its summary."""
+    from practicum_work.clearml_mode import resolve_mode
     from practicum_work.demo import DemoSettings, run_demo
 
-    settings = DemoSettings()
+    settings = DemoSettings(clearml=args.clearml)
+    tracking = resolve_mode(settings.clearml)
     if args.iters is not None:
         settings.iters = args.iters
         settings.val_interval = max(1, args.iters // 3)
@@ -31,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         settings.n_train = args.n_train
     print(
         f'petseg demo: hyp1 (SegFormer-B0, CE + Dice) from scratch, {settings.iters} iterations, '
-        f'batch {settings.batch_size}, crop {settings.crop}px, CPU; ClearML off'
+        f'batch {settings.batch_size}, crop {settings.crop}px, CPU; '
+        f'ClearML {tracking.mode} ({tracking.reason})'
     )
     result = run_demo(args.out, settings)
     summary = result.test_metrics['summary']
@@ -45,5 +55,7 @@ def run(args: argparse.Namespace) -> int:
         f'aAcc {summary["aAcc"]:.2f}  Dice per class '
         + ', '.join(f'{k} {v:.2f}' for k, v in dice.items() if v is not None)
     )
+    for session in result.clearml_sessions:
+        print(f'ClearML offline {session}  (upload: petseg clearml-import {session})')
     print(f'wall time       {result.wall_time_s:.0f} s   summary: {result.run_dir}/summary.json')
     return 0

@@ -254,9 +254,12 @@ def test_online_registers_the_best_checkpoint_without_deleting_it(
     best = tmp_path / 'best_mDice_iter_4.pth'
     best.write_bytes(b'weights')
     backend = tracked['backend']
+    cfg.merge_from_dict({'clearml.output_uri': 's3://bucket/models'})
     backend.add_config(cfg)
     backend.register_checkpoints({'best': str(best)}, iteration=4)
     (model,) = created
+    assert model.init['name'] == 'hyp2_segformer_b0_wce_20250101_120000 best'
+    assert model.weights['upload_uri'] == 's3://bucket/models'
     assert model.init['framework'] == 'PyTorch' and model.init['tags'] == ['best']
     assert model.init['label_enumeration'] == {'background': 0, 'cat': 1, 'dog': 2}
     assert model.weights['weights_filename'] == str(best.resolve())

@@ -34,6 +34,7 @@ from mmseg.registry import VISBACKENDS
 
 from practicum_work.clearml_mode import IMPORT_HINT, resolve_mode
 from practicum_work.clearml_task import TaskHandle, close_task, start_task
+from practicum_work.data.classes import CLASSES
 from practicum_work.errors import PetsegError
 from practicum_work.mmseg_ext.visualization.run_summary import (
     config_name,
@@ -105,6 +106,7 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
         self.cfg: Any = None
         self.mode: str | None = None  # resolved at start: 'online' | 'offline' | 'off'
         self.offline_session: Path | None = None
+        self.task_name: str | None = None  # set at start
         self._handle: TaskHandle | None = None
         self._failed = False
 
@@ -133,12 +135,13 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
         if decision.warning:
             _warn(decision.warning)
         try:
+            self.task_name = self._task_name()
             self._handle = start_task(
                 decision,
                 project=self.settings.project,
-                task_name=self._task_name(),
+                task_name=self.task_name,
                 task_type=self.settings.task_type,
-                tags=run_tags(self.cfg, self.settings.tags) if self.cfg else self.settings.tags,
+                tags=self._tags(),
                 output_uri=self.settings.output_uri,
                 init_kwargs=self.settings.init_kwargs,
             )
@@ -152,7 +155,7 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
         self.mode = self._handle.mode
         print_log(
             f'ClearML {self.mode}: project {self.settings.project!r}, '
-            f'task {self._task_name()!r} (id {getattr(self._handle.task, "id", "?")})',
+            f'task {self.task_name!r} (id {getattr(self._handle.task, "id", "?")})',
             logger='current',
         )
 
@@ -168,6 +171,10 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
                 'for the rest of this run, local logging goes on'
             )
         self._failed = True
+
+    def _tags(self) -> list[str]:
+        extra = [*self.settings.tags, *(['test'] if self.settings.task_type == 'testing' else [])]
+        return run_tags(self.cfg, extra) if self.cfg is not None else extra
 
     def _task_name(self) -> str:
         if self.settings.task_name:
@@ -286,26 +293,24 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
             return
         from clearml import OutputModel
 
+        # output_uri True (the files server) is the task's default destination already
+        uri = self.settings.output_uri
+        upload_uri = uri if isinstance(uri, str) and uri else None
         for name, path in record.items():
             model = OutputModel(
                 task=self.task,
-                name=f'{self._task_name()} {name}',
+                name=f'{self.task_name} {name}',
                 framework='PyTorch',
                 config_text=self.cfg.pretty_text if self.cfg is not None else None,
-                label_enumeration=self._labels(),
+                label_enumeration={name: index for index, name in enumerate(CLASSES)},
                 tags=[name],
             )
             model.update_weights(
                 weights_filename=path,
                 auto_delete_file=False,
                 iteration=iteration,
-                upload_uri=self.settings.output_uri or None,
+                upload_uri=upload_uri,
             )
-
-    def _labels(self) -> dict[str, int] | None:
-        from practicum_work.data.classes import CLASSES
-
-        return {name: index for index, name in enumerate(CLASSES)}
 
     # ------------------------------------------------------------------ close
     def close(self) -> None:
