@@ -63,11 +63,15 @@ class PetSegDataset(BaseSegDataset):
             missing = img_dir if not osp.isdir(img_dir) else ann_dir
             raise DataLayoutError(f'folder {missing} does not exist ({DEMO_DATA_HINT})')
         pairing = pair_dirs(img_dir, ann_dir)
-        if self.ann_file:
+        skipped: list[str] = []
+        if self.ann_file:  # only the listed samples matter (a listed one without a pair fails)
             pairing.pairs = self._listed_pairs(pairing.pairs)
-        skipped: list[str] = [f'{p.name}: no mask' for p in pairing.images_without_mask]
-        skipped += [f'{p.name}: no image' for p in pairing.masks_without_image]
-        skipped += [f'{p.name}: several images share its stem' for p in pairing.ambiguous_images]
+        else:
+            skipped += [f'{p.name}: no mask' for p in pairing.images_without_mask]
+            skipped += [f'{p.name}: no image' for p in pairing.masks_without_image]
+            skipped += [
+                f'{p.name}: several images share its stem' for p in pairing.ambiguous_images
+            ]
         data_list = []
         for pair in pairing.pairs:
             reason = (
