@@ -8,6 +8,37 @@ from typing import Any
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
+def load_tool_config(
+    config: str,
+    cfg_options: dict[str, Any] | None = None,
+    work_dir: str | None = None,
+    launcher: str = 'none',
+) -> Any:
+    """The config as tools/train.py and tools/test.py read it.
+
+    ``cfg_options`` merge as in MMSeg (``data_root`` also re-points the three dataloaders);
+    the work dir is, by priority, ``work_dir``, the config's, or ``./work_dirs/<config name>``.
+    A missing config file is a one-line :class:`PetsegError`.
+    """
+    from mmengine.config import Config
+
+    from practicum_work.errors import PetsegError
+
+    if not Path(config).is_file():
+        raise PetsegError(f'config file {config} does not exist')
+    cfg = Config.fromfile(config)
+    cfg.launcher = launcher
+    if cfg_options is not None:
+        cfg.merge_from_dict(cfg_options)
+        if 'data_root' in cfg_options:
+            set_data_root(cfg, cfg_options['data_root'])
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = str(Path('./work_dirs') / Path(config).stem)
+    return cfg
+
+
 def set_data_root(cfg: Any, data_root: str) -> None:
     """Point ``data_root`` and the three dataloaders' datasets at ``data_root``."""
     cfg.data_root = data_root

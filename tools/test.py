@@ -12,11 +12,11 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from practicum_work import compat
-from practicum_work.config_utils import set_data_root
+from practicum_work.config_utils import load_tool_config
 from practicum_work.errors import PetsegError, user_message
 
 REMOTE_PREFIXES = ('http://', 'https://', 'open-mmlab://', 's3://')
@@ -77,22 +77,9 @@ def trigger_visualization_hook(cfg, args):
 def main():
     args = parse_args()
     compat.quiet_upstream_warnings()
-    if not osp.isfile(args.config):
-        raise PetsegError(f'config file {args.config} does not exist')
     if not args.checkpoint.startswith(REMOTE_PREFIXES) and not osp.isfile(args.checkpoint):
         raise PetsegError(f'checkpoint {args.checkpoint} does not exist')
-
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-        if 'data_root' in args.cfg_options:
-            set_data_root(cfg, args.cfg_options['data_root'])
-
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir, args.launcher)
 
     cfg.load_from = args.checkpoint
     # The backbone's pretrained init is pointless before loading a full checkpoint.

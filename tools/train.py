@@ -14,12 +14,12 @@ import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from practicum_work import compat
-from practicum_work.config_utils import set_data_root
+from practicum_work.config_utils import load_tool_config
 from practicum_work.errors import PetsegError, user_message
 
 
@@ -61,21 +61,7 @@ def parse_args():
 def main():
     args = parse_args()
     compat.quiet_upstream_warnings()
-    if not osp.isfile(args.config):
-        raise PetsegError(f'config file {args.config} does not exist')
-
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-        if 'data_root' in args.cfg_options:
-            set_data_root(cfg, args.cfg_options['data_root'])
-
-    # work_dir priority: CLI > config > ./work_dirs/<config name>
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir, args.launcher)
 
     if args.amp:
         import torch
