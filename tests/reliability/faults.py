@@ -7,7 +7,6 @@ that a test can check the tool's message names it. Every fault hits the train sp
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +16,13 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from tests.data.eda.conftest import tree_digest  # the byte-for-byte unchanged check
+
+__all__ = ['FAULTS', 'STEM', 'UNICODE_STEM', 'Fault', 'tree_digest']
+
 STEM = 'train_0000'  # the sample every per-file fault breaks
 UNICODE_STEM = 'chat noir é 猫'  # spaces and non-ASCII letters
+OX_NAME = 'Abyssinian_1'  # the Oxford sample every per-file fault breaks (a trainval cat)
 
 
 @dataclass(frozen=True)
@@ -28,16 +32,6 @@ class Fault:
     name: str
     layout: Callable[[Path], str | None]  # edits a layout root; returns the broken file
     oxford: Callable[[Path], str | None]  # edits an Oxford-IIIT Pet folder likewise
-
-
-def tree_digest(root: Path) -> str:
-    """A hash of every path and byte under ``root`` (the byte-for-byte unchanged check)."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob('*')):
-        digest.update(path.relative_to(root).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _image(root: Path) -> Path:
@@ -58,9 +52,6 @@ def _ox_image(root: Path) -> Path:
 
 def _ox_trimap(root: Path) -> Path:
     return root / 'annotations' / 'trimaps' / f'{OX_NAME}.png'
-
-
-OX_NAME = 'Abyssinian_1'  # the Oxford sample every per-file fault breaks (a trainval cat)
 
 
 # --- file-level faults -------------------------------------------------------------------
