@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     'best_worst',
     'postprocess_eval',
     'compare',
+    'clearml_import',
 )
 
 

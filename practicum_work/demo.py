@@ -39,6 +39,7 @@ class DemoSettings:
     seed: int = 0
     workers: int = 2
     best_worst_k: int = 4
+    clearml: str = 'auto'  # auto: PETSEG_CLEARML, else online with a server, else offline
 
 
 @dataclass
@@ -50,6 +51,7 @@ class DemoResult:
     artifacts: dict[str, str] = field(default_factory=dict)
     headline: dict = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
+    clearml_sessions: list[str] = field(default_factory=list)  # offline session zips
     wall_time_s: float = 0.0
 
 
@@ -66,6 +68,8 @@ def train_options(settings: DemoSettings, data_root: Path) -> dict:
         seed=settings.seed,
     )
     options['data_root'] = str(data_root)
+    if settings.clearml != 'auto':
+        options['clearml.mode'] = settings.clearml
     return options
 
 
@@ -175,13 +179,15 @@ class _Demo:
         logs = self.run_dir / 'logs'
         run_tool_logged(args, logs / f'train_{name}.log', f'train {name}', self.show_progress)
         checkpoint = best_checkpoint(work_dir)
-        test_options = {k: v for k, v in options.items() if k.startswith('test_')}
+        test_options = {k: v for k, v in options.items() if k.startswith(('test_', 'clearml'))}
         test_options['data_root'] = str(test_root)
         args = [str(repo_path('tools/test.py')), HYP1, str(checkpoint), '--work-dir', str(work_dir)]
         args += cfg_option_args(test_options)
         self.step(f'test {name} on the raw test split', 'python ' + ' '.join(args[:5]) + ' ...')
         run_tool_logged(args, logs / f'test_{name}.log', f'test {name}', self.show_progress)
         self.artifact(f'{name} (checkpoints, logs, metrics_*.json)', work_dir)
+        sessions = sorted(work_dir.glob('*/clearml_offline-*.zip'))
+        self.result.clearml_sessions += [str(path) for path in sessions]
         return json.loads((work_dir / f'metrics_test_{checkpoint.stem}.json').read_text())
 
     def best_worst(self, name: str, test_root: Path) -> None:

@@ -3,8 +3,8 @@
 Usage: python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out DIR] [--show-dir DIR]
        [--cfg-options k=v ...] [--launcher ...] [--tta]
 Metrics (mIoU, mDice, aAcc, mFscore, per class) are logged and written to
-``<work_dir>/metrics_<split>_<checkpoint name>.json``. ``--out`` saves the predicted masks
-as PNG files; ``--show-dir`` saves painted predictions.
+``<work_dir>/metrics_<split>_<checkpoint name>.json`` and, with ClearML on, to a test task.
+``--out`` saves the predicted masks as PNG files; ``--show-dir`` saves painted predictions.
 """
 
 import argparse
@@ -80,6 +80,9 @@ def main():
     if not args.checkpoint.startswith(REMOTE_PREFIXES) and not osp.isfile(args.checkpoint):
         raise PetsegError(f'checkpoint {args.checkpoint} does not exist')
     cfg = load_tool_config(args.config, args.cfg_options, args.work_dir, args.launcher)
+    # ClearML (if on): a test run is a task of its own, type testing, <config>_test_<timestamp>.
+    if 'clearml.task_type' not in (args.cfg_options or {}):
+        cfg.merge_from_dict({'clearml.task_type': 'testing'})
 
     cfg.load_from = args.checkpoint
     # The backbone's pretrained init is pointless before loading a full checkpoint.

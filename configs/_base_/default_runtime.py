@@ -8,8 +8,25 @@ env_cfg = dict(
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'),
 )
-custom_hooks = [dict(type='MetricsJsonHook')]
-vis_backends = [dict(type='LocalVisBackend')]
+custom_hooks = [
+    dict(type='MetricsJsonHook'),
+    # A fixed set of val images as image | ground truth | prediction at every validation.
+    dict(type='SamplePredictionsHook', num_samples=4),
+    # Best checkpoint -> ClearML model (online) or its path (offline); test metrics table.
+    dict(type='ClearMLResultsHook'),
+]
+# Experiment tracking (README "Tracking (ClearML)"). mode: auto = online when a ClearML server
+# is configured (clearml.conf or CLEARML_API_* variables), else offline (session zip, imported
+# later with `petseg clearml-import`); `auto` defers to the PETSEG_CLEARML environment variable;
+# one run: --cfg-options clearml.mode=online|offline|off.
+clearml = dict(
+    mode='auto',
+    project='petseg',
+    tags=[],
+    output_uri=None,  # None: register the local checkpoint path; True or a URI: upload it
+    register_last_checkpoint=False,
+)
+vis_backends = [dict(type='LocalVisBackend'), dict(type='PetsegClearMLVisBackend')]
 visualizer = dict(type='SegLocalVisualizer', vis_backends=vis_backends, name='visualizer')
 log_processor = dict(by_epoch=False)
 log_level = 'INFO'

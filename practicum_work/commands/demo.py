@@ -19,13 +19,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--n-train', type=int, default=None, help='train images (default 200)')
     parser.add_argument('--n-val', type=int, default=None, help='val images (default 60)')
     parser.add_argument('--n-test', type=int, default=None, help='test images (default 60)')
+    parser.add_argument(
+        '--clearml',
+        choices=['auto', 'online', 'offline', 'off'],
+        default='auto',
+        help='ClearML tracking (default auto: PETSEG_CLEARML if set, else online when a server '
+        'is configured, else offline with a session zip for `petseg clearml-import`)',
+    )
     parser.set_defaults(func=run)
 
 
 def _settings(args: argparse.Namespace):
     from practicum_work.demo import DemoSettings
 
-    settings = DemoSettings()
+    settings = DemoSettings(clearml=args.clearml)
     if args.iters is not None:
         settings.iters = args.iters
         settings.val_interval = max(1, args.iters // 2)
@@ -37,14 +44,17 @@ def _settings(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print where everything is and the headline numbers."""
+    from practicum_work.clearml_mode import resolve_mode
     from practicum_work.demo import run_demo
 
     settings = _settings(args)
+    tracking = resolve_mode(settings.clearml)
     print(
         f'petseg demo: {settings.n_train}/{settings.n_val}/{settings.n_test} generated images '
         f'with injected noise; hyp1 (SegFormer-B0, CE + Dice) from scratch on CPU, '
         f'{settings.iters} iterations, batch {settings.batch_size}, crop {settings.crop} px '
-        '(a short schedule: the real one is 4k iterations on a GPU)'
+        '(a short schedule: the real one is 4k iterations on a GPU); '
+        f'ClearML {tracking.mode} ({tracking.reason})'
     )
     result = run_demo(args.out, settings)
     headline = result.headline
@@ -65,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         print(f'  {name:<15} mDice {value:6.2f}   Dice: {per_class}')
     raw, clean = headline['test_mDice']['hyp1_raw'], headline['test_mDice']['hyp1_clean_v1']
     print(f'  clean_v1 - raw: {clean - raw:+.2f} mDice')
+    for session in result.clearml_sessions:
+        print(f'ClearML offline session {session}  (upload: petseg clearml-import {session})')
     print(f'\n{headline["conclusion"]}')
     print(f'wall time {result.wall_time_s:.0f} s; summary: {result.run_dir}/summary.json')
     return 0

@@ -17,7 +17,17 @@ from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
     losses,
     segmentors,
     transforms,
+    visualization,
     weight_init,
 )
 
-__all__ = ['datasets', 'evaluation', 'hooks', 'losses', 'segmentors', 'transforms', 'weight_init']
+__all__ = [
+    'datasets',
+    'evaluation',
+    'hooks',
+    'losses',
+    'segmentors',
+    'transforms',
+    'visualization',
+    'weight_init',
+]

@@ -1,5 +1,7 @@
 """Hooks registered in mmseg's HOOKS registry."""
 
+from practicum_work.mmseg_ext.hooks.clearml_results_hook import ClearMLResultsHook
 from practicum_work.mmseg_ext.hooks.metrics_json_hook import MetricsJsonHook
+from practicum_work.mmseg_ext.hooks.sample_predictions_hook import SamplePredictionsHook
 
-__all__ = ['MetricsJsonHook']
+__all__ = ['ClearMLResultsHook', 'MetricsJsonHook', 'SamplePredictionsHook']

@@ -1,0 +1,31 @@
+"""``petseg clearml-import``: upload an offline ClearML session to the configured server."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``clearml-import`` subcommand."""
+    parser = subparsers.add_parser(
+        'clearml-import',
+        help='import an offline ClearML session (zip) into the configured ClearML server',
+        description='Upload a training/test run that was tracked offline (no server at the '
+        'time) to the ClearML server configured now (clearml.conf or CLEARML_API_* '
+        'variables). The zip is named in the run log and copied next to it: '
+        'work_dirs/<run>/<timestamp>/clearml_offline-<id>.zip.',
+    )
+    parser.add_argument('sessions', nargs='+', metavar='PATH.zip', help='offline session zip(s)')
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import each session and print the new task ids."""
+    from practicum_work.clearml_task import check_offline_session, import_offline_session
+
+    for session in args.sessions:
+        check_offline_session(session)  # every path checked before the first upload
+    for session in args.sessions:
+        task_id = import_offline_session(session)
+        print(f'imported {session} as ClearML task {task_id}')
+    return 0
