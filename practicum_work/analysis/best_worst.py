@@ -88,6 +88,7 @@ class BestWorstResult:
     worst: list[RankedImage]
     worst_per_class: dict[str, list[RankedImage]]
     confusions: dict[str, list[RankedImage]]
+    left_out: list[str] = field(default_factory=list)  # '<file>: <reason>', not evaluated
 
 
 def rank_best_worst(
@@ -239,7 +240,12 @@ def run_best_worst(
         (tmp / 'predictions').mkdir()
         records: list[ImageRecord] = []
         total = np.zeros((len(class_names),) * 2, dtype=np.int64)
-        for p in inference.iter_predictions(cfg, model, f'predict {split}', show_progress):
+        loader = inference.build_loader(cfg)
+        left_out = inference.left_out_samples(loader)
+        predictions = inference.iter_predictions(
+            cfg, model, f'predict {split}', show_progress, loader=loader
+        )
+        for p in predictions:
             prediction_file = f'predictions/{p.stem}.png'
             cv2.imwrite(str(tmp / prediction_file), p.pred)
             scores = image_scores(p.gt, p.pred, len(class_names))
@@ -286,6 +292,7 @@ def run_best_worst(
             worst=worst,
             worst_per_class=per_class,
             confusions=confusions,
+            left_out=left_out,
         )
         document = {
             **asdict(result),

@@ -161,21 +161,34 @@ def build_model(cfg: Any, checkpoint: str | Path, device: str = 'cpu') -> Any:
     return model.to(device).eval()
 
 
+def build_loader(cfg: Any) -> Any:
+    """The config's ``test_dataloader`` as MMEngine builds it (``Runner.build_dataloader``)."""
+    from mmengine.runner import Runner
+
+    return Runner.build_dataloader(cfg.test_dataloader)
+
+
+def left_out_samples(loader: Any) -> list[str]:
+    """What the dataset left out (``'<file>: <reason>'``; PetSegDataset), else an empty list."""
+    return list(getattr(loader.dataset, 'left_out', []) or [])
+
+
 def iter_predictions(
     cfg: Any,
     model: Any,
     description: str = 'predicting',
     show_progress: bool = True,
     with_probs: bool = False,
+    loader: Any = None,
 ) -> Iterator[Prediction]:
     """Yield a :class:`Prediction` per image of ``cfg.test_dataloader``, in dataset order.
 
-    ``with_probs`` adds the softmax of MMSeg's ``seg_logits`` (original image size).
+    ``with_probs`` adds the softmax of MMSeg's ``seg_logits`` (original image size);
+    ``loader`` (from :func:`build_loader`) is used instead of building one.
     """
     import torch
-    from mmengine.runner import Runner
 
-    loader = Runner.build_dataloader(cfg.test_dataloader)
+    loader = build_loader(cfg) if loader is None else loader
     with progress_bar(disable=not show_progress) as progress, torch.no_grad():
         task = progress.add_task(description, total=len(loader.dataset))
         for batch in loader:

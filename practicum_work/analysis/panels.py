@@ -7,12 +7,14 @@ positive), **wrong class** = cat predicted as dog or the reverse; ignored pixels
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from practicum_work.data import sample_io
 from practicum_work.data.classes import BACKGROUND, CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
 from practicum_work.visualization import overlay_mask
 
@@ -36,10 +38,15 @@ def read_rgb(path: str | Path) -> np.ndarray:
 
 
 def read_label_map(path: str | Path, num_classes: int = len(CLASSES)) -> np.ndarray:
-    """A mask file as (H, W) uint8; values that are no class become 255, as in the pipeline."""
-    mask = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if mask is None or mask.ndim != 2:
-        raise ValueError(f'{path}: cannot be read as a single-channel mask')
+    """A mask file as (H, W) uint8; values that are no class become 255, as in the pipeline.
+
+    Decoded like MMSeg's ``LoadAnnotations`` (PIL): palette masks give their indices, 16-bit
+    masks their values; RGB masks with equal channels give one channel.
+    """
+    try:
+        mask, _ = sample_io.read_label_map(path)
+    except sample_io.UnreadableFileError as err:
+        raise ValueError(f'{path}: cannot be read as a single-channel mask ({err})') from None
     mask = mask.astype(np.int64)
     mask[(mask >= num_classes) & (mask != IGNORE_INDEX)] = IGNORE_INDEX
     return mask.astype(np.uint8)
@@ -101,5 +108,7 @@ def render_panel(job: PanelJob) -> str:
     fig.suptitle(job.title, fontsize=10)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.84, bottom=0.1, wspace=0.03)
     Path(job.out_path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(job.out_path)
+    with warnings.catch_warnings():  # a file name in a script the font lacks (e.g. CJK)
+        warnings.filterwarnings('ignore', message='Glyph .* missing from')
+        fig.savefig(job.out_path)
     return job.out_path

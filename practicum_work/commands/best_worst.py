@@ -74,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         f'  mean per-image foreground Dice {fmt(result.mean_fg_dice)}'
         f'  (min component area {result.min_component_area})'
     )
+    if result.left_out:
+        print(f'left out {len(result.left_out)} (not evaluated; in scores.json):')
+        for entry in result.left_out:
+            print(f'  {entry}')
     print('best : ' + ', '.join(f'{e.stem} {fmt(e.score)}' for e in result.best))
     print('worst: ' + ', '.join(f'{e.stem} {fmt(e.score)}' for e in result.worst))
     for name, entries in result.confusions.items():

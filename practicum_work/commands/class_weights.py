@@ -23,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help='inverse (hyp2), sqrt (hyp3, softened), log (ENet 1/ln(1.02+share)), median-freq',
     )
     parser.add_argument('--json', help="also write every method's weights to this JSON file")
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --json')
     parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
     parser.set_defaults(func=run)
 
@@ -30,22 +31,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Count, print the table and the config line, optionally write JSON."""
     import json
+    from pathlib import Path
 
     from rich.console import Console
     from rich.table import Table
 
-    from practicum_work.data.atomic import atomic_write_text
+    from practicum_work.data.atomic import atomic_write_text, check_output_outside
     from practicum_work.data.class_weights import (
         METHODS,
         class_weight_report,
         count_split_pixels,
     )
+    from practicum_work.errors import OutputExistsError
 
+    if args.json:  # refuse before counting
+        check_output_outside(args.json, args.data_root)
+        if Path(args.json).exists() and not args.overwrite:
+            raise OutputExistsError(f'{args.json} already exists; pass --overwrite to replace it')
     counts = count_split_pixels(args.data_root, args.split, args.workers)
     report = class_weight_report(counts, METHODS)
     console = Console()
+    for problem in counts.left_out:  # plain print: one line per file, never wrapped
+        print(f'warning: not counted (training leaves it out): {problem}')
     for problem in counts.unreadable:
-        console.print(f'warning: not counted, unreadable mask {problem}', markup=False)
+        print(f'warning: not counted, unreadable mask {problem}')
     table = Table(title=f'{args.data_root} / {args.split}: {counts.masks} masks')
     table.add_column('class')
     table.add_column('pixels', justify='right')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from collections.abc import Iterator
@@ -23,18 +24,53 @@ def check_output_outside(out: str | Path, source: str | Path) -> None:
         raise PetsegError(f'output {out} contains the input {source}; choose a folder outside it')
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_temporaries(out: str | Path) -> list[Path]:
+    """Delete the ``.<name>.tmp-<pid>`` / ``.old-<pid>`` siblings of ``out`` whose process is gone.
+
+    A run killed with SIGKILL (or the machine going down) cannot clean up its temporary
+    folder; the next run does. Folders of a process that is still running are left alone.
+    """
+    out = Path(out)
+    removed = []
+    if not out.parent.is_dir():
+        return removed
+    for kind in ('tmp', 'old'):
+        for path in out.parent.glob(f'.{glob.escape(out.name)}.{kind}-*'):
+            pid = path.name.rsplit('-', 1)[-1]
+            if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 @contextmanager
 def atomic_output_dir(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary sibling folder that becomes ``out`` only when the block succeeds.
 
     An existing ``out`` raises :class:`OutputExistsError` unless ``overwrite``; then it is
     replaced only after the new folder is complete. An interrupted or failed run leaves
-    ``out`` untouched and removes the temporary folder.
+    ``out`` untouched and removes the temporary folder; one killed outright (SIGKILL) leaves
+    it behind, and the next run removes it (:func:`remove_stale_temporaries`).
     """
     out = Path(out)
     if out.exists() and not overwrite:
         raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
     tmp = out.parent / f'.{out.name}.tmp-{os.getpid()}'
     if tmp.exists():
         shutil.rmtree(tmp)

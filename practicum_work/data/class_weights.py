@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from practicum_work.data.classes import CLASSES, IGNORE_INDEX
+from practicum_work.data.header_check import unusable_pair_reason
 from practicum_work.data.layout import pair_split
 from practicum_work.data.sample_io import UnreadableFileError, read_label_map
 from practicum_work.errors import DataLayoutError, PetsegError
@@ -75,6 +76,8 @@ class PixelCounts:
     ignore_pixels: int = 0
     stray_pixels: dict[int, int] = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)
+    # Pairs training leaves out (PetSegDataset's header check): not counted either.
+    left_out: list[str] = field(default_factory=list)
     # Per class: counted pixels of the masks in which the class occurs (SegNet's median-freq).
     presence_pixels: dict[str, int] = field(default_factory=dict)
 
@@ -93,11 +96,17 @@ class PixelCounts:
         ]
 
 
-def _count_mask(path: Path) -> dict[int, int] | str:
+def _count_pair(paths: tuple[str, str]) -> dict[int, int] | tuple[str, str]:
+    """The label counts of one pair's mask, or ``(kind, message naming the file)``."""
+    image_path, mask_path = paths
+    reason = unusable_pair_reason(Path(image_path), Path(mask_path))
+    if reason is not None:  # the same check PetSegDataset applies before training
+        file = image_path if reason.startswith('image unreadable') else mask_path
+        return 'left_out', f'{file}: {reason}'
     try:
-        mask, _ = read_label_map(path)
+        mask, _ = read_label_map(mask_path)
     except UnreadableFileError as err:
-        return f'{path}: {err}'
+        return 'unreadable', f'{mask_path}: {err}'
     values, counts = np.unique(mask, return_counts=True)
     return dict(zip(values.tolist(), counts.tolist()))
 
@@ -111,17 +120,26 @@ def _presence(counted: dict[int, int]) -> dict[int, int]:
 def count_split_pixels(
     root: str | Path, split: str = 'train', workers: int | None = None, show_progress: bool = True
 ) -> PixelCounts:
-    """Count the label values of every paired mask in ``split`` (one mask per worker)."""
+    """Count the label values of every paired mask in ``split`` (one mask per worker).
+
+    Pairs that training leaves out (unreadable or truncated files, multi-channel masks, size
+    mismatches: PetSegDataset's check) are not counted and are listed in ``left_out``.
+    """
     pairing = pair_split(root, split)
     if not pairing.pairs:
-        raise DataLayoutError(f'split {split!r} of {root} has no image/mask pairs')
+        image_dir, mask_dir = pairing.image_dir, pairing.mask_dir
+        why = f'{mask_dir} does not exist' if not mask_dir.is_dir() else 'no stem in both'
+        raise DataLayoutError(
+            f'split {split!r} of {root} has no image/mask pairs ({image_dir}, {mask_dir}: {why})'
+        )
     totals: Counter = Counter()
     presence: Counter = Counter()
     result = PixelCounts(split)
-    masks = [p.mask_path for p in pairing.pairs]
-    for counted in ordered_map(_count_mask, masks, workers, f'counting {split}', show_progress):
-        if isinstance(counted, str):
-            result.unreadable.append(counted)
+    jobs = [(str(p.image_path), str(p.mask_path)) for p in pairing.pairs]
+    for counted in ordered_map(_count_pair, jobs, workers, f'counting {split}', show_progress):
+        if isinstance(counted, tuple):
+            kind, message = counted
+            (result.left_out if kind == 'left_out' else result.unreadable).append(message)
             continue
         result.masks += 1
         totals.update(counted)
@@ -148,6 +166,7 @@ def class_weight_report(counts: PixelCounts, methods: Sequence[str] = METHODS) -
             'ignore_255': counts.ignore_pixels,
             'stray_values': {str(v): n for v, n in counts.stray_pixels.items()},
             'unreadable_masks': counts.unreadable,
+            'pairs_training_leaves_out': counts.left_out,
         },
         'weights': weights,
         'config_lines': {m: config_line(w) for m, w in weights.items()},

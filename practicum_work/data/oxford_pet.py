@@ -124,11 +124,15 @@ def _convert_one(job: tuple[Path, Path, str, PetRecord, int, str]) -> tuple[str,
         return split, record.name, f'{trimap_path} is missing', 0
     try:
         image, _ = read_image_rgb(image_path)
+    except UnreadableFileError as err:
+        return split, record.name, f'{image_path}: {err}', 0
+    try:
         trimap, _ = read_label_map(trimap_path)
     except UnreadableFileError as err:
-        return split, record.name, str(err), 0
+        return split, record.name, f'{trimap_path}: {err}', 0
     if trimap.shape != image.shape[:2]:
-        return split, record.name, f'trimap {trimap.shape} != image {image.shape[:2]}', 0
+        size = f'trimap {trimap.shape} != image {image.shape[:2]}'
+        return split, record.name, f'{trimap_path}: {size}', 0
     unexpected = int(np.count_nonzero(~np.isin(trimap, (1, 2, 3))))
     labels = trimap_to_labels(trimap, record.label, border)
     width, height = _target_size(image.shape[1], image.shape[0], size)
@@ -179,6 +183,10 @@ def convert_oxford_pet(
             raise PetsegError(
                 f'{record.name}: species differs between list.txt and the split files'
             )
+    if not trainval and not test:
+        raise DataLayoutError(
+            f'{annotations}/trainval.txt and test.txt list no image; nothing to convert'
+        )
     train, val = carve_val(trainval, val_fraction, seed)
     splits = {'train': train, 'val': val, 'test': test}
     summary = OxfordPetSummary(str(src), str(out), size, border, val_fraction, seed)
@@ -201,6 +209,11 @@ def convert_oxford_pet(
             counts[split] += 1
             per_species[split]['cat' if job[3].label == CAT else 'dog'] += 1
             summary.unexpected_trimap_pixels += unexpected
+        if not sum(counts.values()):  # raising here discards the temporary output
+            raise PetsegError(
+                f'no image of {src} could be converted ({len(summary.left_out)} left out, '
+                f'e.g. {summary.left_out[0]})'
+            )
         summary.counts = {s: counts[s] for s in splits}
         summary.species = {s: dict(per_species[s]) for s in splits}
         (tmp / 'conversion.json').write_text(json.dumps(asdict(summary), indent=2) + '\n')

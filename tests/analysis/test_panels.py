@@ -68,3 +68,15 @@ def test_render_panel_writes_a_png(tmp_path):
     bad = PanelJob(job.image_path, job.mask_path, str(tmp_path / 'i.jpg'), job.out_path, 't')
     with pytest.raises(ValueError):
         render_panel(bad)  # a colour image is no label map
+
+
+def test_read_label_map_decodes_palette_and_16_bit_masks_like_the_pipeline(tmp_path):
+    from PIL import Image
+
+    values = np.array([[0, 1, 2, 9]], np.uint8)
+    palette = Image.fromarray(values, 'L').convert('P')
+    palette.putpalette([0, 0, 0, 200, 0, 0, 0, 0, 200] + [255] * 759)
+    palette.save(tmp_path / 'p.png')
+    cv2.imwrite(str(tmp_path / 'w.png'), values.astype(np.uint16))
+    for name in ('p.png', 'w.png'):
+        assert read_label_map(tmp_path / name).tolist() == [[0, 1, 2, 255]]

@@ -42,3 +42,21 @@ def test_output_inside_input_is_refused(tmp_path):
     with pytest.raises(PetsegError, match='contains the input'):
         check_output_outside(tmp_path, tmp_path / 'data')
     check_output_outside(tmp_path / 'data_clean', tmp_path / 'data')
+
+
+def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / f'.out.tmp-{dead.stdout.strip()}'
+    (stale / 'img').mkdir(parents=True)
+    alive = tmp_path / '.out.tmp-1'  # pid 1 is always running: another run's folder, kept
+    alive.mkdir()
+    other = tmp_path / f'.other.tmp-{dead.stdout.strip()}'  # another output's: kept
+    other.mkdir()
+    with atomic_output_dir(tmp_path / 'out') as tmp:
+        (tmp / 'f.txt').write_text('x')
+    assert not stale.exists() and alive.is_dir() and other.is_dir()
+    assert (tmp_path / 'out/f.txt').read_text() == 'x'

@@ -66,6 +66,10 @@ def test_unusable_pairs_are_left_out(tmp_path):
     (tmp_path / 'labels/train/nomask.png').unlink()
     ds = _dataset(tmp_path)
     assert [Path(ds.get_data_info(i)['img_path']).stem for i in range(len(ds))] == ['good']
+    named = sorted(entry.split(':')[0] for entry in ds.left_out)
+    assert named == ['img/train/broken.png', 'img/train/nomask.png', 'img/train/truncated.jpg',
+                     'labels/train/bigimage.png', 'labels/train/orphan.png',
+                     'labels/train/rgbmask.png']  # fmt: skip
 
 
 def test_missing_data_root_is_one_clear_error(tmp_path):

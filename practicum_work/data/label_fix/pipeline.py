@@ -227,6 +227,12 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
     )
     pairings = [pair_split(root, split) for split in find_splits(root)]
     jobs = scan_jobs(root, pairings, scan_settings)
+    if not jobs:
+        splits = ', '.join(p.split for p in pairings)
+        raise DataLayoutError(
+            f'no image or mask file in {root}/img/<split> or {root}/labels/<split> '
+            f'(splits {splits}): nothing to check'
+        )
     scans = list(
         ordered_map(scan_sample, jobs, settings.workers, 'scanning', settings.show_progress)
     )

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from practicum_work.config_utils import short_run_options
-from practicum_work.data.atomic import atomic_output_dir, atomic_write_text
+from practicum_work.data.atomic import atomic_output_dir, atomic_write_text, check_output_outside
 from practicum_work.data.dataset_copy import copy_dataset
 from practicum_work.data.header_check import unusable_pair_reason
 from practicum_work.data.label_quality.fold_config import fold_training_config
@@ -22,7 +22,7 @@ from practicum_work.data.label_quality.panels import save_panel
 from practicum_work.data.label_quality.proposals import changed_pixels, propose_mask
 from practicum_work.data.label_quality.scoring import image_quality
 from practicum_work.data.layout import MASK_DIR, pair_split
-from practicum_work.errors import DataLayoutError, PetsegError
+from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.tool_runner import repo_path, run_tool_logged
 
 
@@ -86,6 +86,8 @@ def scorable_samples(data_root: Path, splits: list[str]) -> tuple[list[str], dic
     usable, skipped = [], {}
     for split in splits:
         pairing = pair_split(data_root, split)
+        if not pairing.mask_dir.is_dir():
+            raise DataLayoutError(f'mask folder {pairing.mask_dir} does not exist')
         for path in pairing.images_without_mask + pairing.ambiguous_images:
             skipped[f'{split}/{path.stem}'] = 'no (unique) mask'
         for pair in pairing.pairs:
@@ -175,6 +177,11 @@ def run_label_quality(
         raise PetsegError(f'config file {config} does not exist')
     if not data_root.is_dir():
         raise DataLayoutError(f'data root {data_root} does not exist')
+    check_output_outside(out, data_root)
+    if propose_out is not None:  # refuse now, not after training every fold
+        check_output_outside(propose_out, data_root)
+        if Path(propose_out).exists() and not overwrite:
+            raise OutputExistsError(f'{propose_out} already exists; pass --overwrite to replace it')
     splits = ['train', 'val'] if settings.include_val else ['train']
     sample_ids, not_scored = scorable_samples(data_root, splits)
     if len(sample_ids) < settings.folds:

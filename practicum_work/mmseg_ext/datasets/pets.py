@@ -28,6 +28,7 @@ class PetSegDataset(BaseSegDataset):
     cannot be used are left out with one warning naming them: images without a mask, masks
     without an image, and (``check_files=True``, a header-only read) unreadable files, masks
     that are not single-channel, and image/mask size mismatches. ``petseg eda`` reports all.
+    ``left_out`` lists them (``'<file relative to data_root>: <reason>'``).
     """
 
     METAINFO: ClassVar[dict] = dict(classes=CLASSES, palette=[list(c) for c in PALETTE])
@@ -67,10 +68,10 @@ class PetSegDataset(BaseSegDataset):
         if self.ann_file:  # only the listed samples matter (a listed one without a pair fails)
             pairing.pairs = self._listed_pairs(pairing.pairs)
         else:
-            skipped += [f'{p.name}: no mask' for p in pairing.images_without_mask]
-            skipped += [f'{p.name}: no image' for p in pairing.masks_without_image]
+            skipped += [f'{self._rel(p)}: no mask' for p in pairing.images_without_mask]
+            skipped += [f'{self._rel(p)}: no image' for p in pairing.masks_without_image]
             skipped += [
-                f'{p.name}: several images share its stem' for p in pairing.ambiguous_images
+                f'{self._rel(p)}: several images share its stem' for p in pairing.ambiguous_images
             ]
         data_list = []
         for pair in pairing.pairs:
@@ -78,7 +79,8 @@ class PetSegDataset(BaseSegDataset):
                 unusable_pair_reason(pair.image_path, pair.mask_path) if self.check_files else None
             )
             if reason:
-                skipped.append(f'{pair.stem}: {reason}')
+                file = pair.image_path if reason.startswith('image unreadable') else pair.mask_path
+                skipped.append(f'{self._rel(file)}: {reason}')
                 continue
             data_list.append(
                 dict(
@@ -89,6 +91,7 @@ class PetSegDataset(BaseSegDataset):
                     seg_fields=[],
                 )
             )
+        self.left_out = skipped  # for tools that report what they did not evaluate
         if skipped:
             shown = '; '.join(skipped[:_SHOWN]) + (' ...' if len(skipped) > _SHOWN else '')
             print_log(
@@ -101,6 +104,10 @@ class PetSegDataset(BaseSegDataset):
         if not data_list:
             raise DataLayoutError(f'no usable image/mask pairs in {img_dir} and {ann_dir}')
         return data_list
+
+    def _rel(self, path: Path) -> str:
+        """``path`` relative to ``data_root`` (as given when there is none)."""
+        return Path(osp.relpath(path, self.data_root)).as_posix() if self.data_root else str(path)
 
     def _listed_pairs(self, pairs: list) -> list:
         """The pairs whose stem ``ann_file`` lists; a listed stem without a pair is an error."""
