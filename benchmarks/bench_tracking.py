@@ -31,8 +31,11 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from practicum_work.clearml_mode import env_without_server  # noqa: E402
+
 ITER_TIME = re.compile(r'Iter\(train\) \[\s*\d+/\d+\].*?\btime: ([0-9.]+)')
-CLEARML_VARS = ('CLEARML_API_HOST', 'CLEARML_API_ACCESS_KEY', 'CLEARML_API_SECRET_KEY')
 
 
 def train_args(data_root: Path, work_dir: Path, iters: int) -> list[str]:
@@ -122,7 +125,7 @@ TRAIN_STEP = {
 
 def clearml_env(home: Path, mode: str) -> dict[str, str]:
     """This environment without ClearML server variables, HOME at ``home``, tracking ``mode``."""
-    env = {k: v for k, v in os.environ.items() if k not in CLEARML_VARS}
+    env = env_without_server()
     env.update(
         HOME=str(home),
         PETSEG_CLEARML=mode,

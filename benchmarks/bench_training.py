@@ -50,18 +50,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from practicum_work.clearml_mode import env_without_server  # noqa: E402
+
 CONFIG = REPO / 'configs' / 'hyp1_segformer_b0.py'
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'training.json'
 TARGET = 1.05  # ours may be at most 5% slower
-CLEARML_SERVER_VARS = (
-    'CLEARML_API_HOST',
-    'CLEARML_WEB_HOST',
-    'CLEARML_FILES_HOST',
-    'CLEARML_API_ACCESS_KEY',
-    'CLEARML_API_SECRET_KEY',
-    'CLEARML_AUTH_TOKEN',
-    'CLEARML_OFFLINE_MODE',
-)
 
 
 def _apply_run_settings(cfg, root: Path, args: argparse.Namespace) -> None:
@@ -137,7 +130,7 @@ def tracking_of(config: Path) -> str:
 
 def _env(home: Path, threads: int) -> dict[str, str]:
     """ClearML offline (if the config uses it), with HOME and its cache in a temp dir."""
-    env = {k: v for k, v in os.environ.items() if k not in CLEARML_SERVER_VARS}
+    env = env_without_server()
     home.mkdir(parents=True, exist_ok=True)
     env.update(
         OMP_NUM_THREADS=str(threads),

@@ -22,6 +22,19 @@ CONFIG_FILE_VARS = ('CLEARML_CONFIG_FILE', 'TRAINS_CONFIG_FILE')
 DEFAULT_CONFIG_FILES = ('~/trains.conf', '~/clearml.conf')  # clearml's own search order
 DEFAULT_API_HOST = 'https://api.clear.ml'
 IMPORT_HINT = 'import it later with `petseg clearml-import ZIP`'
+# Environment variables that point ClearML at a server (and the legacy TRAINS_* names).
+SERVER_ENV_VARS = (
+    'CLEARML_API_HOST',
+    'CLEARML_WEB_HOST',
+    'CLEARML_FILES_HOST',
+    'CLEARML_API_ACCESS_KEY',
+    'CLEARML_API_SECRET_KEY',
+    'CLEARML_AUTH_TOKEN',
+    'CLEARML_OFFLINE_MODE',
+    'TRAINS_API_HOST',
+    'TRAINS_API_ACCESS_KEY',
+    'TRAINS_API_SECRET_KEY',
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,12 @@ def _file_credentials(path: Path) -> tuple[str, str, str]:
         str(credentials.get('secret_key', '') or ''),
         str(host),
     )
+
+
+def env_without_server(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A copy of ``env`` (default: this process's) without the ClearML server variables."""
+    env = os.environ if env is None else env
+    return {k: v for k, v in env.items() if k not in SERVER_ENV_VARS}
 
 
 def configured_server(env: Mapping[str, str] | None = None) -> str | None:

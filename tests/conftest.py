@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 import pytest
 
+from practicum_work.clearml_mode import SERVER_ENV_VARS, env_without_server
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').glob('*.py'))
 HYP1 = 'configs/hyp1_segformer_b0.py'
@@ -23,20 +25,6 @@ TINY_TEST_OPTIONS = {
 }
 
 
-CLEARML_SERVER_VARS = (
-    'CLEARML_API_HOST',
-    'CLEARML_WEB_HOST',
-    'CLEARML_FILES_HOST',
-    'CLEARML_API_ACCESS_KEY',
-    'CLEARML_API_SECRET_KEY',
-    'CLEARML_AUTH_TOKEN',
-    'CLEARML_OFFLINE_MODE',
-    'TRAINS_API_HOST',
-    'TRAINS_API_ACCESS_KEY',
-    'TRAINS_API_SECRET_KEY',
-)
-
-
 @pytest.fixture(scope='session', autouse=True)
 def clearml_isolated(tmp_path_factory):
     """No test reaches a real ClearML server, config or cache.
@@ -46,7 +34,7 @@ def clearml_isolated(tmp_path_factory):
     """
     home = tmp_path_factory.mktemp('clearml_home')
     with pytest.MonkeyPatch.context() as patch:
-        for name in CLEARML_SERVER_VARS:
+        for name in SERVER_ENV_VARS:
             patch.delenv(name, raising=False)
         patch.setenv('PETSEG_CLEARML', 'off')
         patch.setenv('CLEARML_CONFIG_FILE', str(home / 'no_clearml.conf'))
@@ -56,7 +44,7 @@ def clearml_isolated(tmp_path_factory):
 
 def clearml_env(home: Path, mode: str = 'offline', **extra: str) -> dict[str, str]:
     """The environment of a tool run tracked by ClearML in ``mode`` with HOME at ``home``."""
-    env = {k: v for k, v in os.environ.items() if k not in CLEARML_SERVER_VARS}
+    env = env_without_server()
     env.update(
         HOME=str(home),
         PETSEG_CLEARML=mode,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from practicum_work.clearml_mode import configured_server, resolve_mode
+from practicum_work.clearml_mode import configured_server, env_without_server, resolve_mode
 from practicum_work.errors import PetsegError
 
 CREDENTIALS = {'CLEARML_API_ACCESS_KEY': 'key', 'CLEARML_API_SECRET_KEY': 'secret'}
@@ -114,3 +114,9 @@ def test_invalid_values_are_one_line_errors_naming_the_source(tmp_path):
         resolve_mode('sometimes', _env(tmp_path))
     with pytest.raises(PetsegError, match=r"PETSEG_CLEARML='yes please'"):
         resolve_mode('auto', _env(tmp_path, PETSEG_CLEARML='yes please'))
+
+
+def test_env_without_server_drops_only_server_variables():
+    env = {'CLEARML_API_HOST': 'http://srv', 'TRAINS_API_ACCESS_KEY': 'k', 'HOME': '/h', 'X': '1'}
+    assert env_without_server(env) == {'HOME': '/h', 'X': '1'}
+    assert 'CLEARML_API_HOST' in env  # the input is left alone
