@@ -179,6 +179,7 @@ def main() -> int:
             'scoring_wall_s': round(scoring_time, 1),
             'folds_trained': report.folds_trained,
             'flagged': len(report.flagged),
+            'fold_times': report.fold_times,
         },
     }
     (REPO / 'work_dirs/benchmarks').mkdir(parents=True, exist_ok=True)
@@ -196,6 +197,12 @@ def main() -> int:
     for kind, values in ranking['by_type'].items():
         print(f'    {kind:<12} n={values["injected"]:<3} AUROC {values["auroc"]}')
     print(f'  scoring time    {scoring_time:.0f} s ({report.folds_trained} folds trained)')
+    trained = [t['train_s'] for t in report.fold_times if t['train_s'] is not None]
+    if trained:
+        print(f'    per fold      train {np.mean(trained):.0f} s ({args.iters} iters, any n_train)')
+    n_scored = sum(t['images'] for t in report.fold_times)
+    score_s = sum(t['score_s'] for t in report.fold_times)
+    print(f'    scoring       {1000 * score_s / max(n_scored, 1):.0f} ms/image ({n_scored} images)')
     for name, value in effect.items():
         print(f'  test mDice {name:<9} {value}')
     print('  written: work_dirs/benchmarks/label_quality.json')

@@ -74,6 +74,7 @@ class LabelQualityReport:
     wall_time_s: float
     proposal_dir: str | None = None
     settings: dict = field(default_factory=dict)
+    fold_times: list[dict] = field(default_factory=list)  # per fold: train_s, score_s, images
 
     @property
     def flagged(self) -> list[ScoredImage]:
@@ -194,10 +195,12 @@ def run_label_quality(
     images: list[ScoredImage] = []
     proposals: dict[str, np.ndarray] = {}
     trained = reused = 0
+    fold_times: list[dict] = []
     with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
         for sub in ('issue_maps', 'predictions', 'panels', 'proposals'):
             (report / sub).mkdir()
         for index, members in enumerate(folds):
+            fold_start = time.monotonic()
             fold_config, heldout, was_reused = _train_fold(
                 index,
                 members,
@@ -210,6 +213,7 @@ def run_label_quality(
             reused += was_reused
             trained += not was_reused
             checkpoint = fold_config.parent / f'iter_{settings.iters}.pth'
+            score_start, scored_before = time.monotonic(), len(images)
             for split, prediction in predict_heldout(
                 fold_config, checkpoint, heldout, settings.batch_size, 0, settings.device
             ):
@@ -241,6 +245,14 @@ def run_label_quality(
                         mask=str(data_root / MASK_DIR / split / f'{prediction.stem}.png'),
                     )
                 )
+            fold_times.append(
+                {
+                    'fold': index,
+                    'train_s': None if was_reused else round(score_start - fold_start, 1),
+                    'score_s': round(time.monotonic() - score_start, 1),
+                    'images': len(images) - scored_before,
+                }
+            )
         images.sort(key=lambda item: (item.score, item.split, item.stem))
         for rank, image in enumerate(images, start=1):
             image.rank = rank
@@ -255,6 +267,7 @@ def run_label_quality(
             'not_scored': not_scored,
             'folds_trained': trained,
             'folds_reused': reused,
+            'fold_times': fold_times,
         }
         (report / 'summary.json').write_text(json.dumps(summary, indent=2))
     proposal_dir = None
@@ -271,6 +284,7 @@ def run_label_quality(
         wall_time_s=round(time.monotonic() - start, 1),
         proposal_dir=proposal_dir,
         settings=asdict(settings),
+        fold_times=fold_times,
     )
 
 

@@ -74,10 +74,13 @@ def test_rerun_reuses_fold_models_and_refuses_an_existing_report(noisy_tiny, tmp
     settings = LabelQualitySettings(**SETTINGS)
     first = run_label_quality(noisy_tiny, CONFIG, out, settings)
     assert (first.folds_trained, first.folds_reused) == (2, 0)
+    assert [t['train_s'] > 0 for t in first.fold_times] == [True, True]
+    assert sum(t['images'] for t in first.fold_times) == len(first.images)
     with pytest.raises(OutputExistsError):
         run_label_quality(noisy_tiny, CONFIG, out, settings)
     again = run_label_quality(noisy_tiny, CONFIG, out, settings, overwrite=True)
     assert (again.folds_trained, again.folds_reused) == (0, 2)
+    assert [t['train_s'] for t in again.fold_times] == [None, None]  # reused: no training
     assert [i.score for i in again.images] == [i.score for i in first.images]
 
 
