@@ -194,6 +194,7 @@ def run_label_quality(
     fold_of = {sample: i for i, members in enumerate(folds) for sample in members}
     images: list[ScoredImage] = []
     proposals: dict[str, np.ndarray] = {}
+    changes: dict[str, dict[str, int]] = {}
     trained = reused = 0
     fold_times: list[dict] = []
     with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
@@ -231,6 +232,8 @@ def run_label_quality(
                     cv2.imwrite(str(report / 'proposals' / name), proposal)
                     relative = f'{MASK_DIR}/{split}/{prediction.stem}.png'
                     proposals[relative] = proposal
+                    # against the label as scored (an RGB or palette file was decoded to ids)
+                    changes[relative] = changed_pixels(prediction.gt, proposal)
                 images.append(
                     ScoredImage(
                         split=split,
@@ -273,7 +276,7 @@ def run_label_quality(
     proposal_dir = None
     if propose_out is not None:
         proposal_dir = str(
-            _write_proposals(data_root, Path(propose_out), proposals, images, overwrite)
+            _write_proposals(data_root, Path(propose_out), proposals, changes, images, overwrite)
         )
     return LabelQualityReport(
         report_dir=str(out / 'report'),
@@ -314,21 +317,21 @@ def _write_proposals(
     data_root: Path,
     out: Path,
     proposals: dict[str, np.ndarray],
+    changed: dict[str, dict[str, int]],
     images: list[ScoredImage],
     overwrite: bool,
 ) -> Path:
     """clean_v2: the dataset with the flagged masks replaced, and a manifest of every change."""
     by_mask = {f'{MASK_DIR}/{i.split}/{i.stem}.png': i for i in images}
     changes = []
-    for relative, proposal in sorted(proposals.items()):
+    for relative in sorted(proposals):
         image = by_mask[relative]
-        before = cv2.imread(str(data_root / relative), cv2.IMREAD_UNCHANGED)
         changes.append(
             {
                 'mask': relative,
                 'score': image.score,
                 'dominant_contradiction': image.dominant_contradiction,
-                'changed_pixels': changed_pixels(before, proposal),
+                'changed_pixels': changed[relative],
                 'reason': 'out-of-fold prediction where confidently contradicting the given label',
             }
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from practicum_work.data.demo_data import generate_demo_dataset
 from practicum_work.data.label_quality.run import LabelQualitySettings, run_label_quality
@@ -38,6 +39,10 @@ def noisy_tiny(tmp_path_factory) -> Path:
     mask = cv2.imread(str(swapped), cv2.IMREAD_UNCHANGED)
     cv2.imwrite(str(swapped), np.choose(mask, [0, 2, 1]).astype(np.uint8))
     (root / 'labels/train/train_0005.png').write_text('not a png')  # unreadable: not scored
+    palette = root / 'labels/train/train_0003.png'  # class ids in a palette PNG: scored as ids
+    indexed = Image.fromarray(cv2.imread(str(palette), cv2.IMREAD_UNCHANGED), mode='P')
+    indexed.putpalette([0, 0, 0, 255, 128, 0, 0, 128, 255] + [0] * (253 * 3))
+    indexed.save(palette)
     return root
 
 
@@ -45,9 +50,8 @@ def noisy_tiny(tmp_path_factory) -> Path:
 def test_every_image_is_scored_by_a_model_that_never_saw_it(noisy_tiny, tmp_path):
     source_before = _tree_digest(noisy_tiny)
     out = tmp_path / 'lq'
-    report = run_label_quality(
-        noisy_tiny, CONFIG, out, LabelQualitySettings(**SETTINGS), propose_out=tmp_path / 'v2'
-    )
+    settings = LabelQualitySettings(**SETTINGS, confidence=0.0, flag_share=0.0)  # flag all
+    report = run_label_quality(noisy_tiny, CONFIG, out, settings, propose_out=tmp_path / 'v2')
     assert _tree_digest(noisy_tiny) == source_before  # the source is never touched
     scored = {image.stem: image for image in report.images}
     assert set(scored) == {f'train_{i:04d}' for i in range(8)} - {'train_0005'}
@@ -65,6 +69,10 @@ def test_every_image_is_scored_by_a_model_that_never_saw_it(noisy_tiny, tmp_path
     assert len(list((out / 'report/issue_maps').glob('*.png'))) == 7
     manifest = json.loads((tmp_path / 'v2/manifest.json').read_text())
     assert manifest['changed_masks'] == len(report.flagged)
+    assert 'train_0003' in {image.stem for image in report.flagged}
+    for change in manifest['changes']:  # counted on class ids, palette masks included
+        pairs = [key.split('->') for key in change['changed_pixels']]
+        assert all(int(a) in (0, 1, 2, 255) and int(b) in (0, 1, 2) for a, b in pairs)
     assert (tmp_path / 'v2/img/test/test_0000.jpg').is_file()
 
 
