@@ -6,9 +6,12 @@ Measures, in one run:
    precision at the number of injected items (target >= 0.9);
 2. effect: hyp1 trained with the same short schedule on raw data, on clean_v1 (petseg
    fix-labels, when available) and on clean_v2 (label-quality --propose); test mDice side by side;
-3. cost: wall time of the k folds and of the whole scoring.
+3. cost: wall time of the k folds and of the whole scoring;
+4. noise-free data: the same command on a ``--noise none`` demo dataset of the same size:
+   how many images it flags there (should be few), and the fold models' held-out IoU.
 
     .venv/bin/python benchmarks/bench_label_quality.py [--n-train 200] [--folds 5] [--iters 400]
+        [--skip-effect] [--skip-clean]
 
 Prints a table and writes work_dirs/benchmarks/label_quality.json.
 """
@@ -126,6 +129,7 @@ def main() -> int:
         '--effect-iters', type=int, default=600, help='iterations of the effect runs'
     )
     parser.add_argument('--skip-effect', action='store_true')
+    parser.add_argument('--skip-clean', action='store_true', help='skip the noise-free run')
     parser.add_argument('--out', default='work_dirs/benchmarks/label_quality')
     args = parser.parse_args()
 
@@ -139,7 +143,8 @@ def main() -> int:
     noise = json.loads(Path(f'{data_root}.noise.json').read_text())
 
     start = time.monotonic()
-    settings = LabelQualitySettings(folds=args.folds, iters=args.iters)
+    # clean_v2 is written whatever the fold models' quality, so that its effect is measured
+    settings = LabelQualitySettings(folds=args.folds, iters=args.iters, allow_weak_models=True)
     report = run_label_quality(
         data_root, REPO / 'configs/hyp1_segformer_b0.py', out / 'label_quality', settings,
         propose_out=out / 'data' / 'pets_noisy_clean_v2', overwrite=True,
@@ -164,6 +169,22 @@ def main() -> int:
             Path(report.proposal_dir), out / 'effect_clean_v2', args.effect_iters
         )
 
+    noise_free: dict = {}
+    if not args.skip_clean:
+        clean_root = out / 'data' / 'pets_clean'
+        if not clean_root.is_dir():
+            generate_demo_dataset(clean_root, n_train=args.n_train, noise='none')
+        clean_report = run_label_quality(
+            clean_root, REPO / 'configs/hyp1_segformer_b0.py', out / 'label_quality_clean',
+            settings, overwrite=True,
+        )  # fmt: skip
+        noise_free = {
+            'scored': len(clean_report.images),
+            'flagged': len(clean_report.flagged),
+            'heldout_iou': clean_report.heldout_iou,
+            'weak_classes': clean_report.weak_classes,
+        }
+
     result = {
         'machine': {'cpu_cores': os.cpu_count()},
         'dataset': {'n_train': args.n_train, 'noise': 'default'},
@@ -175,10 +196,13 @@ def main() -> int:
             and ranking['precision_at_n'] >= 0.9,
         },
         'effect_test_mDice': effect,
+        'fold_models': {'heldout_iou': report.heldout_iou, 'weak_classes': report.weak_classes},
+        'noise_free': noise_free,
         'cost': {
             'scoring_wall_s': round(scoring_time, 1),
             'folds_trained': report.folds_trained,
             'flagged': len(report.flagged),
+            'scored': len(report.images),
             'fold_times': report.fold_times,
         },
     }
@@ -203,6 +227,14 @@ def main() -> int:
     n_scored = sum(t['images'] for t in report.fold_times)
     score_s = sum(t['score_s'] for t in report.fold_times)
     print(f'    scoring       {1000 * score_s / max(n_scored, 1):.0f} ms/image ({n_scored} images)')
+    iou = ', '.join(f'{k} {v}' for k, v in report.heldout_iou.items())
+    print(f'  fold models     held-out IoU vs given labels: {iou}; weak: {report.weak_classes}')
+    print(f'  flagged         {len(report.flagged)} of {len(report.images)} (noisy data)')
+    if noise_free:
+        print(
+            f'  noise-free data flagged {noise_free["flagged"]} of {noise_free["scored"]}; '
+            f'held-out IoU {noise_free["heldout_iou"]}'
+        )
     for name, value in effect.items():
         print(f'  test mDice {name:<9} {value}')
     print('  written: work_dirs/benchmarks/label_quality.json')

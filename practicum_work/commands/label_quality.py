@@ -25,13 +25,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--include-val', action='store_true', help='score val images too')
     parser.add_argument('--temperature', type=float, default=0.1, help='softmin temperature')
     parser.add_argument(
-        '--confidence', type=float, default=0.7, help='model probability that counts as confident'
+        '--confidence',
+        type=float,
+        default=0.9,
+        help='model probability that counts as confident (flags and proposed pixels)',
     )
     parser.add_argument(
         '--flag-share',
         type=float,
         default=0.01,
         help='flag an image when this share of its pixels is confidently contradicted',
+    )
+    parser.add_argument(
+        '--min-model-iou',
+        type=float,
+        default=0.5,
+        help='held-out IoU (fold models vs given labels) below which a class counts as weak',
+    )
+    parser.add_argument(
+        '--allow-weak-models',
+        action='store_true',
+        help='write --propose even when a class is weak (default: refuse, report only)',
     )
     parser.add_argument('--worst', type=int, default=12, help='panels for the K worst images')
     parser.add_argument('--out', default=None, help='default: work_dirs/label_quality/<name>')
@@ -65,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         confidence=args.confidence,
         flag_share=args.flag_share,
         worst_k=args.worst,
+        min_model_iou=args.min_model_iou,
+        allow_weak_models=args.allow_weak_models,
         seed=args.seed,
         workers=args.workers,
         device=args.device,
@@ -85,11 +101,27 @@ def run(args: argparse.Namespace) -> int:
         )
     console = Console()
     console.print(table)
+    meets_rule = sum(image.meets_flag_rule for image in report.images)
     print(
         f'{len(report.flagged)} flagged (>= {args.flag_share:.0%} confidently contradicted '
         f'pixels); {len(report.not_scored)} not scored; folds trained {report.folds_trained}, '
         f'reused {report.folds_reused}; {report.wall_time_s:.0f} s'
     )
+    iou = ', '.join(
+        f'{name} {value:.2f}' for name, value in report.heldout_iou.items() if value is not None
+    )
+    print(f'fold models, held-out IoU against the given labels: {iou}')
+    if report.weak_classes:
+        from practicum_work.data.label_quality.model_check import describe_weakness
+
+        weakness = describe_weakness(report.heldout_iou, report.weak_classes, args.min_model_iou)
+        withheld = (
+            ''
+            if args.allow_weak_models
+            else f'; flags withheld ({meets_rule} images meet the flag rule, '
+            '--allow-weak-models flags them)'
+        )
+        print(f'warning: {weakness}{withheld}; read the ranking as a hint and check the panels')
     print(f'report: {report.report_dir} (scores.csv, scores.json, panels/, issue_maps/)')
     if report.proposal_dir:
         print(f'corrected copy: {report.proposal_dir} (manifest.json lists every change)')

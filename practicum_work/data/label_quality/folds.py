@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from practicum_work.data.layout import pair_split
+
 
 def assign_folds(sample_ids: list[str], k: int, seed: int = 0) -> list[list[str]]:
     """Split ``sample_ids`` into ``k`` folds of near-equal size (seeded permutation, sorted)."""
@@ -42,3 +44,23 @@ def fingerprint(*parts: object) -> str:
     for part in parts:
         digest.update(repr(part).encode())
     return digest.hexdigest()[:16]
+
+
+def samples_digest(data_root: Path, sample_ids: list[str]) -> str:
+    """sha256 of the image and mask bytes of ``sample_ids`` (``split/stem``), in order.
+
+    Part of a fold model's fingerprint, so that a rerun after masks (or images) were edited
+    retrains instead of reusing models trained on the old files.
+    """
+    wanted = set(sample_ids)
+    files: dict[str, tuple[Path, Path]] = {}
+    for split in sorted({sample_id.split('/', 1)[0] for sample_id in sample_ids}):
+        for pair in pair_split(data_root, split).pairs:
+            if f'{split}/{pair.stem}' in wanted:
+                files[f'{split}/{pair.stem}'] = (pair.image_path, pair.mask_path)
+    digest = hashlib.sha256()
+    for sample_id in sorted(wanted):
+        digest.update(sample_id.encode())
+        for path in files.get(sample_id, ()):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -16,7 +16,18 @@ from practicum_work.data.atomic import atomic_output_dir, atomic_write_text, che
 from practicum_work.data.dataset_copy import copy_dataset
 from practicum_work.data.header_check import unusable_pair_reason
 from practicum_work.data.label_quality.fold_config import fold_training_config
-from practicum_work.data.label_quality.folds import assign_folds, fingerprint, write_stem_lists
+from practicum_work.data.label_quality.folds import (
+    assign_folds,
+    fingerprint,
+    samples_digest,
+    write_stem_lists,
+)
+from practicum_work.data.label_quality.model_check import (
+    DEFAULT_MIN_IOU,
+    HeldoutAgreement,
+    describe_weakness,
+    weak_classes,
+)
 from practicum_work.data.label_quality.oof_predict import predict_heldout
 from practicum_work.data.label_quality.panels import save_panel
 from practicum_work.data.label_quality.proposals import changed_pixels, propose_mask
@@ -37,9 +48,11 @@ class LabelQualitySettings:
     lr: float | None = 6e-4
     include_val: bool = False
     temperature: float = 0.1
-    confidence: float = 0.7
+    confidence: float = 0.9
     flag_share: float = 0.01
     worst_k: int = 12
+    min_model_iou: float = DEFAULT_MIN_IOU
+    allow_weak_models: bool = False
     seed: int = 0
     workers: int = 2
     device: str = 'cpu'
@@ -57,6 +70,7 @@ class ScoredImage:
     dominant_contradiction: str | None
     contradiction_pixels: dict[str, int]
     flagged: bool
+    meets_flag_rule: bool  # flagged unless the fold models are too weak to be trusted
     image: str
     mask: str
     rank: int = 0
@@ -75,6 +89,8 @@ class LabelQualityReport:
     proposal_dir: str | None = None
     settings: dict = field(default_factory=dict)
     fold_times: list[dict] = field(default_factory=list)  # per fold: train_s, score_s, images
+    heldout_iou: dict[str, float | None] = field(default_factory=dict)
+    weak_classes: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> list[ScoredImage]:
@@ -110,6 +126,8 @@ def _train_fold(
     settings: LabelQualitySettings,
 ) -> tuple[Path, dict[str, Path], bool]:
     """Train (or reuse) the model of one fold; return its config, held-out lists, reused flag."""
+    from mmengine.config import Config
+
     fold_dir.mkdir(parents=True, exist_ok=True)
     heldout = set(members)
     train_ids = [i for i in all_ids if i not in heldout]
@@ -122,7 +140,12 @@ def _train_fold(
         workers=settings.workers,
         seed=settings.seed + index,
     )
-    key = fingerprint(sorted(train_ids), Path(config).read_text(), sorted(options.items()))
+    key = fingerprint(
+        sorted(train_ids),
+        samples_digest(data_root, train_ids),  # edited masks or images: retrain
+        Config.fromfile(str(config)).pretty_text,  # with its _base_ files
+        sorted(options.items()),
+    )
     checkpoint = fold_dir / f'iter_{settings.iters}.pth'
     heldout_lists = write_stem_lists(members, fold_dir, 'heldout')
     marker = fold_dir / 'fold.json'
@@ -154,6 +177,7 @@ def _write_scores(report: Path, images: list[ScoredImage]) -> None:
         'contradicted_share',
         'dominant_contradiction',
         'flagged',
+        'meets_flag_rule',
         'fold',
     ]
     with (report / 'scores.csv').open('w', newline='') as handle:
@@ -197,6 +221,7 @@ def run_label_quality(
     changes: dict[str, dict[str, int]] = {}
     trained = reused = 0
     fold_times: list[dict] = []
+    agreement = HeldoutAgreement()
     with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
         for sub in ('issue_maps', 'predictions', 'panels', 'proposals'):
             (report / sub).mkdir()
@@ -222,14 +247,14 @@ def run_label_quality(
                 quality, codes = image_quality(
                     prediction.probs, prediction.gt, settings.temperature, settings.confidence
                 )
-                flagged = quality.contradicted_share >= settings.flag_share
+                meets_rule = quality.contradicted_share >= settings.flag_share
                 name = f'{split}_{prediction.stem}.png'
                 cv2.imwrite(str(report / 'issue_maps' / name), codes)
                 predicted = prediction.probs.argmax(axis=0).astype(np.uint8)
+                agreement.update(predicted, prediction.gt)
                 cv2.imwrite(str(report / 'predictions' / name), predicted)
-                if flagged:
+                if meets_rule:
                     proposal = propose_mask(prediction.probs, prediction.gt, codes)
-                    cv2.imwrite(str(report / 'proposals' / name), proposal)
                     relative = f'{MASK_DIR}/{split}/{prediction.stem}.png'
                     proposals[relative] = proposal
                     # against the label as scored (an RGB or palette file was decoded to ids)
@@ -243,7 +268,8 @@ def run_label_quality(
                         contradicted_share=round(quality.contradicted_share, 6),
                         dominant_contradiction=quality.dominant_contradiction,
                         contradiction_pixels=quality.contradiction_pixels,
-                        flagged=flagged,
+                        flagged=meets_rule,
+                        meets_flag_rule=meets_rule,
                         image=prediction.image_path,
                         mask=str(data_root / MASK_DIR / split / f'{prediction.stem}.png'),
                     )
@@ -257,6 +283,16 @@ def run_label_quality(
                 }
             )
         images.sort(key=lambda item: (item.score, item.split, item.stem))
+        heldout_iou = agreement.iou()
+        weak = weak_classes(heldout_iou, settings.min_model_iou)
+        trusted = not weak or settings.allow_weak_models
+        if not trusted:  # rank and report, but flag nothing and propose nothing
+            for image in images:
+                image.flagged = False
+            proposals, changes = {}, {}
+        for relative, proposal in proposals.items():
+            split, stem = Path(relative).parent.name, Path(relative).stem
+            cv2.imwrite(str(report / 'proposals' / f'{split}_{stem}.png'), proposal)
         for rank, image in enumerate(images, start=1):
             image.rank = rank
         _write_scores(report, images)
@@ -267,13 +303,26 @@ def run_label_quality(
             'config': str(config),
             'scored': len(images),
             'flagged': sum(image.flagged for image in images),
+            'meets_flag_rule': sum(image.meets_flag_rule for image in images),
             'not_scored': not_scored,
             'folds_trained': trained,
             'folds_reused': reused,
             'fold_times': fold_times,
+            'heldout_iou': heldout_iou,
+            'weak_classes': weak,
+            'flags_withheld': None
+            if trusted
+            else describe_weakness(heldout_iou, weak, settings.min_model_iou),
         }
         (report / 'summary.json').write_text(json.dumps(summary, indent=2))
     proposal_dir = None
+    if propose_out is not None and not trusted:
+        raise PetsegError(
+            f'{describe_weakness(heldout_iou, weak, settings.min_model_iou)}; {propose_out} was '
+            f'not written (the report is in {out / "report"}). Train stronger fold models '
+            '(pretrained weights, more iterations), or pass --allow-weak-models to write it '
+            'anyway: the fold models are reused, so a rerun only scores'
+        )
     if propose_out is not None:
         proposal_dir = str(
             _write_proposals(data_root, Path(propose_out), proposals, changes, images, overwrite)
@@ -288,6 +337,8 @@ def run_label_quality(
         proposal_dir=proposal_dir,
         settings=asdict(settings),
         fold_times=fold_times,
+        heldout_iou=heldout_iou,
+        weak_classes=weak,
     )
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from practicum_work.data.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX
 
 DEFAULT_TEMPERATURE = 0.1  # cleanlab.segmentation's default
-DEFAULT_CONFIDENCE = 0.7
+DEFAULT_CONFIDENCE = 0.9
 
 # Issue-map codes (uint8), also the contradiction types.
 NO_ISSUE = 0

@@ -50,7 +50,9 @@ def noisy_tiny(tmp_path_factory) -> Path:
 def test_every_image_is_scored_by_a_model_that_never_saw_it(noisy_tiny, tmp_path):
     source_before = _tree_digest(noisy_tiny)
     out = tmp_path / 'lq'
-    settings = LabelQualitySettings(**SETTINGS, confidence=0.0, flag_share=0.0)  # flag all
+    settings = LabelQualitySettings(  # flag all; write proposals whatever the models' quality
+        **SETTINGS, confidence=0.0, flag_share=0.0, allow_weak_models=True
+    )
     report = run_label_quality(noisy_tiny, CONFIG, out, settings, propose_out=tmp_path / 'v2')
     assert _tree_digest(noisy_tiny) == source_before  # the source is never touched
     scored = {image.stem: image for image in report.images}
@@ -74,6 +76,32 @@ def test_every_image_is_scored_by_a_model_that_never_saw_it(noisy_tiny, tmp_path
         pairs = [key.split('->') for key in change['changed_pixels']]
         assert all(int(a) in (0, 1, 2, 255) and int(b) in (0, 1, 2) for a, b in pairs)
     assert (tmp_path / 'v2/img/test/test_0000.jpg').is_file()
+    summary = json.loads((out / 'report/summary.json').read_text())
+    assert summary['heldout_iou'] == report.heldout_iou
+    assert set(report.heldout_iou) == {'background', 'cat', 'dog'}
+
+
+@pytest.mark.slow
+def test_propose_is_refused_when_the_fold_models_are_weak(noisy_tiny, tmp_path):
+    out, proposal = tmp_path / 'lq', tmp_path / 'v2'
+    settings = LabelQualitySettings(**SETTINGS, flag_share=0.0, min_model_iou=1.01)  # all weak
+    with pytest.raises(PetsegError, match=r'fold models are weak: held-out IoU .*background'):
+        run_label_quality(noisy_tiny, CONFIG, out, settings, propose_out=proposal)
+    assert not proposal.exists()  # refused: nothing written
+    summary = json.loads((out / 'report/summary.json').read_text())  # the report is kept
+    assert summary['weak_classes'][0] == 'background'
+    assert 'fold models are weak' in summary['flags_withheld']
+    assert (summary['flagged'], summary['meets_flag_rule']) == (0, 7)  # ranked, none flagged
+    assert not list((out / 'report/proposals').iterdir())
+    allowed = LabelQualitySettings(**{**settings.__dict__, 'allow_weak_models': True})
+    again = run_label_quality(
+        noisy_tiny, CONFIG, out, allowed, propose_out=proposal, overwrite=True
+    )
+    assert again.folds_reused == 2 and again.weak_classes == summary['weak_classes']
+    assert len(again.flagged) == 7 and all(image.meets_flag_rule for image in again.images)
+    manifest = json.loads((proposal / 'manifest.json').read_text())
+    assert manifest['changed_masks'] == 7
+    assert len(list((out / 'report/proposals').glob('train_*.png'))) == 7
 
 
 @pytest.mark.slow
@@ -90,6 +118,22 @@ def test_rerun_reuses_fold_models_and_refuses_an_existing_report(noisy_tiny, tmp
     assert (again.folds_trained, again.folds_reused) == (0, 2)
     assert [t['train_s'] for t in again.fold_times] == [None, None]  # reused: no training
     assert [i.score for i in again.images] == [i.score for i in first.images]
+
+
+@pytest.mark.slow
+def test_an_edited_mask_retrains_the_fold_that_trained_on_it(noisy_tiny, tmp_path):
+    root = tmp_path / 'pets'
+    shutil.copytree(noisy_tiny, root)
+    out = tmp_path / 'lq'
+    settings = LabelQualitySettings(**SETTINGS)
+    first = run_label_quality(root, CONFIG, out, settings)
+    edited = root / 'labels/train/train_0001.png'
+    mask = cv2.imread(str(edited), cv2.IMREAD_UNCHANGED)
+    cv2.imwrite(str(edited), np.choose(mask, [0, 2, 1]).astype(np.uint8))  # a species fix
+    again = run_label_quality(root, CONFIG, out, settings, overwrite=True)
+    held_out_by = {image.stem: image.fold for image in first.images}['train_0001']
+    retrained = [t['fold'] for t in again.fold_times if t['train_s'] is not None]
+    assert retrained == [1 - held_out_by]  # the other fold trained on it; its own fold did not
 
 
 def test_too_few_samples_and_missing_inputs_are_clear_errors(tmp_path):
