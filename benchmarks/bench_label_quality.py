@@ -174,13 +174,15 @@ def main() -> int:
         clean_root = out / 'data' / 'pets_clean'
         if not clean_root.is_dir():
             generate_demo_dataset(clean_root, n_train=args.n_train, noise='none')
-        clean_report = run_label_quality(
+        clean_report = run_label_quality(  # as a user runs it: the fold-model check on
             clean_root, REPO / 'configs/hyp1_segformer_b0.py', out / 'label_quality_clean',
-            settings, overwrite=True,
+            LabelQualitySettings(folds=args.folds, iters=args.iters), overwrite=True,
         )  # fmt: skip
         noise_free = {
             'scored': len(clean_report.images),
             'flagged': len(clean_report.flagged),
+            'meets_flag_rule': sum(i.meets_flag_rule for i in clean_report.images),
+            'fold_times': clean_report.fold_times,
             'heldout_iou': clean_report.heldout_iou,
             'weak_classes': clean_report.weak_classes,
         }
@@ -229,10 +231,14 @@ def main() -> int:
     print(f'    scoring       {1000 * score_s / max(n_scored, 1):.0f} ms/image ({n_scored} images)')
     iou = ', '.join(f'{k} {v}' for k, v in report.heldout_iou.items())
     print(f'  fold models     held-out IoU vs given labels: {iou}; weak: {report.weak_classes}')
-    print(f'  flagged         {len(report.flagged)} of {len(report.images)} (noisy data)')
+    print(
+        f'  flagged         {len(report.flagged)} of {len(report.images)} '
+        '(noisy data, --allow-weak-models so that clean_v2 is written)'
+    )
     if noise_free:
         print(
-            f'  noise-free data flagged {noise_free["flagged"]} of {noise_free["scored"]}; '
+            f'  noise-free data flagged {noise_free["flagged"]} of {noise_free["scored"]} '
+            f'({noise_free["meets_flag_rule"]} meet the flag rule); '
             f'held-out IoU {noise_free["heldout_iou"]}'
         )
     for name, value in effect.items():
