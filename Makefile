@@ -23,8 +23,9 @@ test: install lint  ## the whole test suite, slow end-to-end checks included (wh
 test-fast: install  ## the quick tests only (skips the `slow` marker)
 	$(PY) -m pytest -m "not slow"
 
-bench: install  ## speed/quality benchmarks (< 15 min on 2 cores): work_dirs/benchmarks/*.json + summary
-	$(PY) benchmarks/run_all.py
+OXFORD ?= $(wildcard ../shared/oxford_pet_sample)
+bench: install  ## speed/quality benchmarks (< 20 min on 2 cores): work_dirs/benchmarks/*.json + summary
+	$(PY) benchmarks/run_all.py $(if $(OXFORD),--oxford $(OXFORD))
 
 lint: install
 	$(PY) -m ruff check .

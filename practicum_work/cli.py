@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     'demo',
     'demo_data',
     'convert_oxford_pet',
+    'inject_noise',
     'eda',
     'fix_labels',
     'class_weights',

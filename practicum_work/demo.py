@@ -40,6 +40,7 @@ class DemoSettings:
     workers: int = 2
     best_worst_k: int = 4
     clearml: str = 'auto'  # auto: PETSEG_CLEARML, else online with a server, else offline
+    oxford: str | None = None  # an Oxford-IIIT Pet folder: real photos instead of generated data
 
 
 @dataclass
@@ -111,6 +112,9 @@ class _Demo:
         self.result.artifacts[name] = str(path)
 
     def make_data(self) -> Path:
+        """The noisy raw dataset: generated, or the real photos converted with known noise."""
+        if self.settings.oxford:
+            return self.make_real_data(Path(self.settings.oxford))
         from practicum_work.data.demo_data import generate_demo_dataset
 
         s = self.settings
@@ -129,6 +133,30 @@ class _Demo:
         self.artifact('injected noise (ground truth)', Path(summary.noise_file))
         return data_root
 
+    def make_real_data(self, src: Path) -> Path:
+        from practicum_work.data.inject_noise import inject_noise
+        from practicum_work.data.oxford_pet import convert_oxford_pet
+
+        converted = self.run_dir / 'data' / 'oxford_pets'
+        self.step(
+            'real photos in the petseg layout',
+            f'petseg convert-oxford-pet --src {src} --out {converted}',
+        )
+        convert_oxford_pet(src, converted, show_progress=self.show_progress)
+        self.artifact('data (converted real photos)', converted)
+        noisy = self.run_dir / 'data' / 'oxford_pets_noisy'
+        self.step(
+            'known noise injected into train and val',
+            f'petseg inject-noise --data-root {converted} --out {noisy} '
+            f'--seed {self.settings.seed}',
+        )
+        summary = inject_noise(
+            converted, noisy, seed=self.settings.seed, show_progress=self.show_progress
+        )
+        self.artifact('data (raw, noisy)', noisy)
+        self.artifact('injected noise (ground truth)', Path(summary.noise_file))
+        return noisy
+
     def eda(self, data_root: Path) -> dict:
         from practicum_work.data.eda.scan import run_eda
 
@@ -141,21 +169,26 @@ class _Demo:
     def fix_labels(self, data_root: Path) -> tuple[Path, dict]:
         from practicum_work.data.label_fix.pipeline import FixLabelsSettings, run_fix_labels
 
-        plan_dir, clean = self.run_dir / 'label_fix', self.run_dir / 'data' / 'pets_demo_clean_v1'
+        plan_dir = self.run_dir / 'label_fix'
+        clean = data_root.parent / f'{data_root.name}_clean_v1'
+        # Generated scenes are no ImageNet photos: the demo judges them with the self classifier.
+        classifier = 'auto' if self.settings.oxford else 'self'
         self.step(
             'label fixing, dry run (plan + contact sheets)',
-            f'petseg fix-labels --data-root {data_root} --dry-run --plan-dir {plan_dir}',
+            f'petseg fix-labels --data-root {data_root} --dry-run --plan-dir {plan_dir} '
+            f'--classifier {classifier}',
         )
         quiet = lambda message: None  # noqa: E731
-        common = dict(data_root=data_root, show_progress=self.show_progress)
+        common = dict(data_root=data_root, classifier=classifier, show_progress=self.show_progress)
         dry = run_fix_labels(FixLabelsSettings(dry_run=True, plan_dir=plan_dir, **common), quiet)
         self.artifact('label-fix plan (plan.json, contact sheets)', plan_dir)
         self.step(
-            'label fixing, cleaned copy', f'petseg fix-labels --data-root {data_root} --out {clean}'
+            'label fixing, cleaned copy',
+            f'petseg fix-labels --data-root {data_root} --out {clean} --classifier {classifier}',
         )
         run_fix_labels(FixLabelsSettings(out=clean, **common), quiet)
         self.artifact('data (clean_v1, manifest.json)', clean)
-        return clean, dry.plan.summary
+        return clean, {**dry.plan.summary, 'classifier': _classifier_headline(dry.plan.classifier)}
 
     def class_weights(self, data_root: Path) -> dict:
         from practicum_work.data.class_weights import class_weight_report, count_split_pixels
@@ -220,13 +253,47 @@ class _Demo:
         return result.conclusion
 
 
-def _noise_headline(noise_file: Path, eda_report: dict, plan_summary: dict) -> dict:
+def _classifier_headline(info: dict) -> dict:
+    """Which species classifier judged the swaps, and how reliable it measured itself."""
+    measures = info.get('reliability', {}).get('measures', {})
+    return {
+        'used': info.get('used'),
+        'reliable': info.get('reliable'),
+        'agreement': measures.get('agreement'),
+        'uncertain_share': measures.get('uncertain_share'),
+    }
+
+
+def _swap_scores(noise_file: Path, plan_dir: Path) -> dict:
+    """Swap precision and recall of the dry-run plan against the injected ground truth."""
+    truth = {
+        (i['split'], i['stem']) for i in json.loads(noise_file.read_text())['items']
+        if i['type'] == 'swap'
+    }  # fmt: skip
+    plan = json.loads((plan_dir / 'plan.json').read_text())
+    applied = {
+        (i['split'], i['stem'])
+        for i in plan['items']
+        if any(c['type'] in ('swap_species', 'swap_component') for c in i['changes'])
+    }
+    hits = len(truth & applied)
+    return {
+        'injected': len(truth),
+        'applied': len(applied),
+        'correct': hits,
+        'precision': round(hits / len(applied), 4) if applied else None,
+        'recall': round(hits / len(truth), 4) if truth else None,
+    }
+
+
+def _noise_headline(noise_file: Path, eda_report: dict, plan_summary: dict, plan_dir: Path) -> dict:
     """What the tools found, next to what was injected (the demo made the noise itself)."""
     injected = Counter(item['type'] for item in json.loads(noise_file.read_text())['items'])
     return {
         'injected': dict(sorted(injected.items())),
         'eda_findings_by_severity': eda_report.get('summary', {}).get('by_severity', {}),
         'fix_labels_plan': plan_summary,
+        'swaps': _swap_scores(noise_file, plan_dir),
     }
 
 
@@ -253,7 +320,10 @@ def run_demo(
     conclusion = demo.compare(list(metrics))
     result = demo.result
     result.headline = {
-        'noise': _noise_headline(Path(f'{raw}.noise.json'), eda_report, plan_summary),
+        'data': 'real photos: ' + settings.oxford if settings.oxford else 'generated scenes',
+        'noise': _noise_headline(
+            Path(f'{raw}.noise.json'), eda_report, plan_summary, demo.run_dir / 'label_fix'
+        ),
         'test_mDice': {name: m['summary']['mDice'] for name, m in metrics.items()},
         'test_dice_per_class': {
             name: {c: v.get('Dice') for c, v in m['per_class'].items()}

@@ -13,6 +13,10 @@ import pytest
 
 from practicum_work.clearml_mode import SERVER_ENV_VARS, env_without_server
 
+# No test reaches the Hugging Face hub (fix-labels --classifier auto would try it): tests that
+# need ImageNet weights bring their own (a weights file or a cache folder of their own).
+os.environ['HF_HUB_OFFLINE'] = '1'
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').glob('*.py'))
 HYP1 = 'configs/hyp1_segformer_b0.py'
@@ -72,7 +76,7 @@ def tiny_dataset(tmp_path_factory) -> Path:
 def noisy_dataset(tmp_path_factory) -> Path:
     """Default injected noise (every type once in train and val), 14/14/4 images of 64x64.
 
-    The ground truth is ``<root>.noise.json`` (``demo_noise.noise_file_for(root)``).
+    The ground truth is ``<root>.noise.json`` (``noise_injection.noise_file_for(root)``).
     """
     from practicum_work.data.demo_data import generate_demo_dataset
 

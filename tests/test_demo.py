@@ -33,3 +33,60 @@ def test_demo_runs_every_step_and_never_overwrites_a_run(tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(list(tmp_path.iterdir())) == 2  # a new run folder; the first is untouched
     assert sorted(p.relative_to(tmp_path) for p in run_dir.rglob('*')) == before
+
+
+def _oxford_like(root: Path, n_trainval: int = 48, n_test: int = 12) -> Path:
+    """Toy cats (stars) and dogs (ellipses) in the Oxford-IIIT Pet archive layout."""
+    import cv2
+    import numpy as np
+
+    from tests.conftest import _draw_animal
+
+    (root / 'images').mkdir(parents=True)
+    (root / 'annotations' / 'trimaps').mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    lines: dict[str, list[str]] = {'trainval': [], 'test': []}
+    for index in range(n_trainval + n_test):
+        species = 1 + index % 2
+        shape = _draw_animal(rng, 96, species)
+        image = np.full((96, 96, 3), rng.integers(0, 256, 3), np.uint8)
+        image[shape > 0] = rng.integers(0, 256, 3)
+        name = f'{"cat" if species == 1 else "dog"}breed_{index}'
+        cv2.imwrite(str(root / 'images' / f'{name}.jpg'), image)
+        border = cv2.dilate(shape, np.ones((3, 3), np.uint8)) - shape
+        trimap = np.where(shape > 0, 1, np.where(border > 0, 3, 2)).astype(np.uint8)
+        cv2.imwrite(str(root / 'annotations' / 'trimaps' / f'{name}.png'), trimap)
+        split = 'trainval' if index < n_trainval else 'test'
+        lines[split].append(f'{name} {species} {species} 1')
+    every = lines['trainval'] + lines['test']
+    (root / 'annotations' / 'list.txt').write_text('\n'.join(every) + '\n')
+    for split, rows in lines.items():
+        (root / 'annotations' / f'{split}.txt').write_text('\n'.join(rows) + '\n')
+    return root
+
+
+@pytest.mark.slow
+def test_demo_on_real_photo_layout_converts_injects_and_reports_swaps(tmp_path):
+    oxford = _oxford_like(tmp_path / 'oxford-iiit-pet')
+    args = ['demo', '--oxford', str(oxford), '--out', str(tmp_path / 'runs'), '--iters', '4']
+    result = run_tool('-m', 'practicum_work.cli', *args)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (run_dir,) = list((tmp_path / 'runs').iterdir())
+    summary = json.loads((run_dir / 'summary.json').read_text())
+    assert summary['headline']['data'] == f'real photos: {oxford}'
+    swaps = summary['headline']['noise']['swaps']
+    assert swaps['injected'] == summary['headline']['noise']['injected']['swap'] > 0
+    assert (run_dir / 'data/oxford_pets/conversion.json').is_file()
+    assert (run_dir / 'data/oxford_pets_noisy_clean_v1/manifest.json').is_file()
+    assert (tmp_path / 'runs' / run_dir.name / 'data/oxford_pets_noisy.noise.json').is_file()
+    assert 'petseg convert-oxford-pet' in summary['steps'][0]
+    assert 'petseg inject-noise' in summary['steps'][1]
+    assert 'swaps ' in result.stdout and 'real photos from' in result.stdout
+    assert set(summary['headline']['test_mDice']) == {'hyp1_raw', 'hyp1_clean_v1'}
+
+
+def test_demo_refuses_generated_sizes_with_real_photos(tmp_path, capsys):
+    from practicum_work.cli import main
+
+    assert main(['demo', '--oxford', str(tmp_path), '--n-train', '10']) == 2
+    assert '--n-train sizes generated data' in capsys.readouterr().err

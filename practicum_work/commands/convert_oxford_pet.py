@@ -12,9 +12,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help='convert the Oxford-IIIT Pet dataset (images + trimaps) to this layout',
         description='Read images/*.jpg, annotations/{list,trainval,test}.txt and '
         'annotations/trimaps/*.png; write img/ and labels/ {train,val,test} with 0 background, '
-        '1 cat, 2 dog, 255 ignore; val is carved from trainval per breed (deterministic).',
+        '1 cat, 2 dog, 255 ignore; val is carved from trainval per breed (deterministic). '
+        '--download DIR fetches the official archives through torchvision first.',
     )
-    parser.add_argument('--src', required=True, help='the oxford-iiit-pet folder')
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        '--src', help='the unpacked archives, or a torchvision root holding oxford-iiit-pet/'
+    )
+    source.add_argument(
+        '--download',
+        metavar='DIR',
+        help='fetch the archives into DIR with torchvision.datasets.OxfordIIITPet '
+        '(skipped when DIR already holds them), then convert',
+    )
     parser.add_argument('--out', default='data/oxford_pets', help='output dataset root')
     parser.add_argument(
         '--size', type=int, default=256, help='longer image side in pixels (aspect kept)'
@@ -34,10 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Convert and print a summary."""
-    from practicum_work.data.oxford_pet import convert_oxford_pet
+    from practicum_work.data.oxford_pet import convert_oxford_pet, download_oxford_pet
 
+    src = args.src
+    if args.download:
+        src = download_oxford_pet(args.download)
+        print(f'Oxford-IIIT Pet in {src}')
     summary = convert_oxford_pet(
-        args.src,
+        src,
         args.out,
         size=args.size,
         border=args.border,

@@ -12,9 +12,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help='the main job end to end on generated data (CPU, minutes)',
         description='demo-data -> eda -> fix-labels (dry run, clean_v1) -> class-weights -> '
         'train hyp1 on raw and clean_v1 -> test both -> best-worst -> compare. Each run gets a '
-        'new folder under --out; nothing earlier is overwritten.',
+        'new folder under --out; nothing earlier is overwritten. With --oxford PATH the same '
+        'flow runs on real photos: convert-oxford-pet -> inject-noise -> eda -> ...',
     )
     parser.add_argument('--out', default='work_dirs/demo', help='parent folder of the run folders')
+    parser.add_argument(
+        '--oxford',
+        metavar='PATH',
+        help='run on real photos: an Oxford-IIIT Pet folder (archive or torchvision layout), '
+        'converted, with known noise injected into train and val',
+    )
     parser.add_argument('--iters', type=int, default=None, help='training iterations (default 500)')
     parser.add_argument('--n-train', type=int, default=None, help='train images (default 200)')
     parser.add_argument('--n-val', type=int, default=None, help='val images (default 60)')
@@ -31,8 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _settings(args: argparse.Namespace):
     from practicum_work.demo import DemoSettings
+    from practicum_work.errors import PetsegError
 
-    settings = DemoSettings(clearml=args.clearml)
+    settings = DemoSettings(clearml=args.clearml, oxford=args.oxford)
+    sizes = [f'--{n.replace("_", "-")}' for n in ('n_train', 'n_val', 'n_test') if getattr(args, n)]
+    if args.oxford and sizes:
+        raise PetsegError(f'{sizes[0]} sizes generated data; with --oxford the splits are given')
     if args.iters is not None:
         settings.iters = args.iters
         settings.val_interval = max(1, args.iters // 2)
@@ -49,9 +60,14 @@ def run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     tracking = resolve_mode(settings.clearml)
+    data = (
+        f'real photos from {settings.oxford} with injected noise'
+        if settings.oxford
+        else f'{settings.n_train}/{settings.n_val}/{settings.n_test} generated images with '
+        'injected noise'
+    )
     print(
-        f'petseg demo: {settings.n_train}/{settings.n_val}/{settings.n_test} generated images '
-        f'with injected noise; hyp1 (SegFormer-B0, CE + Dice) from scratch on CPU, '
+        f'petseg demo: {data}; hyp1 (SegFormer-B0, CE + Dice) from scratch on CPU, '
         f'{settings.iters} iterations, batch {settings.batch_size}, crop {settings.crop} px '
         '(a short schedule: the real one is 4k iterations on a GPU); '
         f'ClearML {tracking.mode} ({tracking.reason})'
@@ -68,6 +84,15 @@ def run(args: argparse.Namespace) -> int:
     print('  eda found      ' + ', '.join(f'{v} {k}' for k, v in severity.items()))
     issues = noise['fix_labels_plan'].get('issues', {})
     print('  fix-labels     ' + ', '.join(f'{k} {v}' for k, v in sorted(issues.items())))
+    swaps, judge = noise['swaps'], noise['fix_labels_plan']['classifier']
+    precision = '-' if swaps['precision'] is None else f'{swaps["precision"]:.2f}'
+    recall = '-' if swaps['recall'] is None else f'{swaps["recall"]:.2f}'
+    print(
+        f'  swaps          {swaps["correct"]} of {swaps["injected"]} injected found, '
+        f'{swaps["applied"] - swaps["correct"]} clean masks swapped (precision {precision}, '
+        f'recall {recall}); classifier {judge["used"]}, '
+        f'{"reliable" if judge["reliable"] else "NOT reliable: suspects sent to review"}'
+    )
     print('\nTest (same raw test split, percent)')
     for name, value in headline['test_mDice'].items():
         dice = headline['test_dice_per_class'][name]

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--size', type=int, default=256, help='image side in pixels')
     parser.add_argument(
         '--noise',
-        choices=['default', 'none'],
+        choices=['default', 'swaps-only', 'labels-only', 'files-only', 'none'],
         default='default',
         help='injected faults in train and val (default: the documented realistic mix; '
         'ground truth in <out>.noise.json, for tests and benchmarks only); none = clean',

@@ -29,12 +29,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         '--classifier',
-        choices=['self', 'imagenet'],
-        default='self',
-        help='self: descriptors + logistic regression trained k-fold on this dataset (default); '
-        'imagenet: a timm ImageNet model (falls back to self when no weights can be had)',
+        choices=['auto', 'self', 'imagenet'],
+        default='auto',
+        help='auto (default): imagenet when its weights can be had (--weights, timm cache, or '
+        'the hub reachable), else self; self: descriptors + logistic regression trained k-fold '
+        'on this dataset; imagenet: a timm ImageNet model (falls back to self without weights)',
     )
-    parser.add_argument('--weights', help='ImageNet weights file for --classifier imagenet')
+    parser.add_argument('--weights', help='ImageNet weights file for --classifier imagenet/auto')
     parser.add_argument(
         '--imagenet-model',
         default='convnext_tiny.fb_in22k_ft_in1k',
@@ -75,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         '--swap-threshold',
         type=float,
         default=None,
-        help='P(other species) needed to swap (default 0.75 self, 0.9 imagenet)',
+        help='P(other species) needed to swap (default 0.8 self, 0.9 imagenet)',
     )
     parser.add_argument(
         '--review-threshold',
@@ -114,17 +115,24 @@ def _print_summary(result) -> None:
     info = result.plan.classifier
     if 'skipped' in info:
         console.print(f'classifier: {info["used"]}, {info["skipped"]}')
-    elif 'out_of_fold_agreement_with_labels' in info:
-        console.print(
-            f'classifier: {info["used"]} ({info["model"]}), {info["folds"]}-fold, out-of-fold '
-            f'agreement with the labels {info["out_of_fold_agreement_with_labels"]:.1%}'
-        )
-    else:
-        agreement = info.get('agreement_with_labels')
-        console.print(
-            f'classifier: {info["used"]} ({info["model"]}, {info["weights"]})'
-            + (f', agreement with the labels {agreement:.1%}' if agreement is not None else '')
-        )
+        return
+    how = (
+        f'{info["folds"]}-fold x {info["repeats"]}, out of fold'
+        if info['used'] == 'self'
+        else info['weights']
+    )
+    measures = info['reliability']['measures']
+    verdict = (
+        'reliable: its confident swaps are applied'
+        if info['reliable']
+        else 'NOT reliable: nothing swapped on its word, suspects sent to review'
+    )
+    console.print(
+        f'classifier: {info["used"]} ({info["model"]}, {how}): agrees with '
+        f'{measures["agreement"]:.1%} of the labels, unsure about '
+        f'{measures["uncertain_share"]:.1%}, calibration error '
+        f'{measures["calibration_error"]:.3f}; {verdict}'
+    )
 
 
 def run(args: argparse.Namespace) -> int:

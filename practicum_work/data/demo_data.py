@@ -1,9 +1,10 @@
 """``petseg demo-data``: a deterministic synthetic cats/dogs dataset in the real layout.
 
-With ``noise='default'`` (the CLI default) the train and val splits get realistic faults
+With ``noise='default'`` (the CLI default; other presets of
+:mod:`practicum_work.data.noise_injection` too) the train and val splits get realistic faults
 (swapped cat/dog labels, empty and tiny masks, stray values, a size mismatch, a truncated JPEG,
 unpaired files, RGB and palette masks, a grayscale image) and the ground truth is written to
-``<out>.noise.json``; see :mod:`practicum_work.data.demo_noise` for the exact rates.
+``<out>.noise.json``; see :mod:`practicum_work.data.noise_injection` for the exact rates.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import cv2
 import numpy as np
 
 from practicum_work.data.atomic import atomic_output_dir, atomic_write_text
-from practicum_work.data.demo_noise import (
+from practicum_work.data.demo_scenes import render_scene
+from practicum_work.data.layout import IMAGE_DIR, MASK_DIR, SPLITS
+from practicum_work.data.noise_injection import (
     NOISE_PRESETS,
     NOISY_SPLITS,
     SampleInfo,
@@ -24,8 +27,6 @@ from practicum_work.data.demo_noise import (
     noise_document,
     noise_file_for,
 )
-from practicum_work.data.demo_scenes import render_scene
-from practicum_work.data.layout import IMAGE_DIR, MASK_DIR, SPLITS
 from practicum_work.errors import OutputExistsError
 from practicum_work.progress import ordered_map
 
@@ -79,13 +80,14 @@ def generate_demo_dataset(
 ) -> DemoDataSummary:
     """Render the dataset into ``out`` (atomically) and return a summary.
 
-    ``noise='none'`` writes clean masks. ``noise='default'`` corrupts train and val as
-    documented in :mod:`practicum_work.data.demo_noise` and writes the ground truth to
-    ``<out>.noise.json``; that file is refused and replaced together with the dataset
+    ``noise='none'`` writes clean masks. ``noise='default'`` (or another preset) corrupts train
+    and val as documented in :mod:`practicum_work.data.noise_injection` and writes the ground
+    truth to ``<out>.noise.json``; that file is refused and replaced together with the dataset
     (``overwrite``), and a stale one is removed when ``overwrite`` renders without noise.
     """
     if noise not in NOISE_PRESETS:
         raise ValueError(f'unknown noise preset {noise!r} (choose from {", ".join(NOISE_PRESETS)})')
+    noisy = noise != 'none'
     out = Path(out)
     noise_path = noise_file_for(out)
     if noise_path.exists() and not overwrite:
@@ -116,9 +118,9 @@ def generate_demo_dataset(
             s: round(fg_pixels[s] / max(1, counts[s] * size * size), 4) for s in SPLITS
         }
         items = []
-        if noise == 'default':
+        if noisy:
             for split in NOISY_SPLITS:
-                items += inject_split_noise(tmp, samples[split], seed, split)
+                items += inject_split_noise(tmp, samples[split], seed, split, noise)
             document = noise_document(noise, seed, items)
             summary.noise_counts = document['counts']
             summary.noise_file = str(noise_path)
@@ -131,6 +133,6 @@ def generate_demo_dataset(
         )
         if noise_path.exists():  # replaced together with the dataset (overwrite was given)
             noise_path.unlink()
-    if noise == 'default':
+    if noisy:
         atomic_write_text(noise_path, json.dumps(document, indent=2) + '\n')
     return summary

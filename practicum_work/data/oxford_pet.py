@@ -1,7 +1,11 @@
 """``petseg convert-oxford-pet``: the Oxford-IIIT Pet dataset in petseg's layout.
 
-Source layout (as downloaded): ``images/<name>.jpg``, ``annotations/list.txt`` (columns
-``Image CLASS-ID SPECIES BREED-ID``, SPECIES 1 = cat, 2 = dog, ``#`` comment lines),
+Source: the two official archives unpacked into one folder, or the folder that
+``torchvision.datasets.OxfordIIITPet(root, download=True)`` writes (``root/oxford-iiit-pet/``;
+both the root and that folder are accepted). :func:`download_oxford_pet` fetches the archives
+through torchvision (its URLs and checksums, none of our own). Layout: ``images/<name>.jpg``,
+``annotations/list.txt`` (columns ``Image CLASS-ID SPECIES BREED-ID``, SPECIES 1 = cat,
+2 = dog, ``#`` comment lines),
 ``annotations/trainval.txt`` and ``annotations/test.txt`` (same columns), and
 ``annotations/trimaps/<name>.png`` (1 pet, 2 background, 3 border). Output: ``img/<split>``
 and ``labels/<split>`` with 0 background, the image's species (1 cat, 2 dog) on pet pixels,
@@ -151,6 +155,44 @@ def _convert_one(job: tuple[Path, Path, str, PetRecord, int, str]) -> tuple[str,
     return split, record.name, '', unexpected
 
 
+TORCHVISION_FOLDER = 'oxford-iiit-pet'
+
+
+def resolve_source(src: str | Path) -> Path:
+    """The folder holding ``images/`` and ``annotations/``: ``src`` or its torchvision subfolder."""
+    src = Path(src)
+    nested = src / TORCHVISION_FOLDER
+    if not (src / 'images').is_dir() and (nested / 'images').is_dir():
+        return nested
+    return src
+
+
+def download_oxford_pet(root: str | Path) -> Path:
+    """Fetch (or find already fetched) Oxford-IIIT Pet under ``root`` with torchvision.
+
+    Returns the dataset folder (``root/oxford-iiit-pet``). Without network, a one-line
+    :class:`PetsegError` says so and what to do instead.
+    """
+    from torchvision.datasets import OxfordIIITPet
+
+    root = Path(root)
+    created = [p for p in (root, root / TORCHVISION_FOLDER) if not p.exists()]
+    try:
+        OxfordIIITPet(str(root), split='trainval', target_types='segmentation', download=True)
+    except (OSError, RuntimeError) as err:  # URLError is an OSError; checksum/extract errors
+        for folder in reversed(created):  # leave no empty folder behind
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        reason = ' '.join(str(getattr(err, 'reason', err)).split())[:160]
+        raise PetsegError(
+            f'cannot download Oxford-IIIT Pet into {root} through torchvision '
+            f'({type(err).__name__}: {reason}); without network, fetch images.tar.gz and '
+            'annotations.tar.gz from https://www.robots.ox.ac.uk/~vgg/data/pets/, unpack both '
+            'into one folder and pass it as --src'
+        ) from err
+    return root / TORCHVISION_FOLDER
+
+
 def convert_oxford_pet(
     src: str | Path,
     out: str | Path,
@@ -162,10 +204,14 @@ def convert_oxford_pet(
     overwrite: bool = False,
     show_progress: bool = True,
 ) -> OxfordPetSummary:
-    """Convert the Oxford-IIIT Pet folder ``src`` into ``out`` (atomically)."""
-    src, out = Path(src), Path(out)
-    if not src.is_dir():
+    """Convert the Oxford-IIIT Pet folder ``src`` into ``out`` (atomically).
+
+    ``src`` is the archive folder or torchvision's download root (see :func:`resolve_source`).
+    """
+    out = Path(out)
+    if not Path(src).is_dir():
         raise DataLayoutError(f'Oxford-IIIT Pet folder {src} does not exist')
+    src = resolve_source(src)
     for needed in (src / 'images', src / 'annotations' / 'trimaps'):
         if not needed.is_dir():
             raise DataLayoutError(f'{needed} is missing (expected the Oxford-IIIT Pet layout)')

@@ -149,3 +149,52 @@ def test_existing_output_is_refused(oxford, tmp_path):
     (tmp_path / 'o').mkdir()
     with pytest.raises(OutputExistsError):
         convert_oxford_pet(oxford, tmp_path / 'o', workers=1, show_progress=False)
+
+
+def test_torchvision_download_root_is_accepted_as_src(tmp_path):
+    # torchvision.datasets.OxfordIIITPet(root, download=True) writes root/oxford-iiit-pet/.
+    make_oxford_fixture(tmp_path / 'tv' / 'oxford-iiit-pet')
+    out = tmp_path / 'out'
+    summary = convert_oxford_pet(tmp_path / 'tv', out, size=64, workers=1, show_progress=False)
+    assert sum(summary.counts.values()) == len(PETS)
+    assert summary.src.endswith('oxford-iiit-pet')
+
+
+def test_download_uses_torchvision_and_converts(tmp_path, monkeypatch, capsys):
+    import torchvision.datasets as tv_datasets
+
+    calls = []
+
+    def fake_download(self):  # torchvision's own downloader, without the network
+        calls.append(Path(self.root))
+        make_oxford_fixture(Path(self.root) / 'oxford-iiit-pet')
+
+    monkeypatch.setattr(tv_datasets.OxfordIIITPet, '_download', fake_download)
+    argv = ['convert-oxford-pet', '--download', str(tmp_path / 'tv'), '--out', str(tmp_path / 'o')]
+    assert main([*argv, '--size', '64', '--workers', '1']) == 0
+    assert calls == [tmp_path / 'tv']
+    assert (tmp_path / 'o' / 'conversion.json').is_file()
+    assert 'oxford-iiit-pet' in capsys.readouterr().out
+    # Already downloaded: torchvision checks the folders and fetches nothing.
+    monkeypatch.setattr(tv_datasets.OxfordIIITPet, '_download', lambda self: calls.append('x'))
+    argv[-1] = str(tmp_path / 'o2')
+    assert main([*argv, '--size', '64', '--workers', '1']) == 0
+    assert calls[-1] == 'x' and (tmp_path / 'o2' / 'conversion.json').is_file()
+
+
+def test_download_offline_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    import urllib.error
+
+    import torchvision.datasets.utils as tv_utils
+
+    def no_network(*args, **kwargs):
+        raise urllib.error.URLError('[Errno -2] Name or service not known')
+
+    # No network in tests: the first request torchvision makes fails as it does offline.
+    monkeypatch.setattr(tv_utils, '_get_redirect_url', no_network)
+    argv = ['convert-oxford-pet', '--download', str(tmp_path / 'tv'), '--out', str(tmp_path / 'o')]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and 'cannot download Oxford-IIIT Pet' in err[0]
+    assert 'URLError' in err[0] and '--src' in err[0]
+    assert not (tmp_path / 'tv').exists() and not (tmp_path / 'o').exists()

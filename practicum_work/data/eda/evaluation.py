@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from practicum_work.data.demo_noise import NOISE_TYPES
+from practicum_work.data.noise_injection import NOISE_TYPES
 
 # Injected faults a technical scan must find; ``swap`` is semantic (the mask is well formed),
 # it is for label-fix tools. Each noise type is reported under the anomaly type of its name.

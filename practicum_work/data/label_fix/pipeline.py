@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from practicum_work import __version__
 from practicum_work.data.atomic import atomic_output_dir, check_output_outside
-from practicum_work.data.classes import DOG
+from practicum_work.data.label_fix.classifier_reliability import (
+    check_reliability,
+    measure_reliability,
+)
 from practicum_work.data.label_fix.plan import PlanItem, PolicySettings, plan_item, summarise
 from practicum_work.data.label_fix.scan import (
     SampleScan,
     ScanSettings,
+    learn_dataset_vocabulary,
     resolve_min_fg_pixels,
     scan_jobs,
     scan_sample,
@@ -36,7 +41,7 @@ from practicum_work.data.layout import DEMO_DATA_HINT, find_splits, pair_split
 from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.progress import ordered_map
 
-DEFAULT_SWAP_THRESHOLD = {'self': 0.75, 'imagenet': 0.9}
+DEFAULT_SWAP_THRESHOLD = {'self': 0.8, 'imagenet': 0.9}
 TEST_SPLIT = 'test'
 
 
@@ -48,7 +53,7 @@ class FixLabelsSettings:
     out: Path | None = None
     dry_run: bool = False
     plan_dir: Path | None = None
-    classifier: str = 'self'
+    classifier: str = 'auto'  # auto | self | imagenet
     weights: Path | None = None
     imagenet_model: str = 'convnext_tiny.fb_in22k_ft_in1k'
     min_fg_pixels: int | None = None
@@ -111,8 +116,8 @@ def _check_paths(settings: FixLabelsSettings) -> None:
         raise DataLayoutError(f'data root {root} does not exist ({DEMO_DATA_HINT})')
     if not find_splits(root):
         raise DataLayoutError(f'{root} has no img/<split> folders (expected {root}/img/train, ...)')
-    if settings.classifier not in DEFAULT_SWAP_THRESHOLD:
-        raise PetsegError(f'unknown classifier {settings.classifier!r} (self or imagenet)')
+    if settings.classifier not in ('auto', *DEFAULT_SWAP_THRESHOLD):
+        raise PetsegError(f'unknown classifier {settings.classifier!r} (auto, self or imagenet)')
     outputs = []
     if settings.dry_run:
         outputs.append(Path(settings.plan_dir or default_plan_dir(root)))
@@ -129,16 +134,26 @@ def _check_paths(settings: FixLabelsSettings) -> None:
 
 
 def _load_classifier(settings: FixLabelsSettings, log: Callable[[str], None]):
-    """The ImageNet classifier, or None for ``self`` (also when ImageNet weights cannot be had)."""
-    if settings.classifier != 'imagenet':
+    """The ImageNet classifier, or None for ``self``; and a note when a fallback happened.
+
+    ``auto`` takes ``imagenet`` when weights can be had (a ``--weights`` file, timm's cache or
+    a reachable hub), else ``self``, and says which and why in one line.
+    """
+    if settings.classifier == 'self':
         return None, None
     from practicum_work.data.label_fix.species_classifier_imagenet import (
         WeightsUnavailableError,
         load_imagenet_classifier,
+        weights_availability,
     )
 
+    if settings.classifier == 'auto':
+        available, why = weights_availability(settings.imagenet_model, settings.weights)
+        if not available:
+            log(f'classifier: auto -> self ({why})')
+            return None, f'auto chose self: {why}'
     try:
-        return load_imagenet_classifier(settings.imagenet_model, settings.weights), None
+        classifier = load_imagenet_classifier(settings.imagenet_model, settings.weights)
     except WeightsUnavailableError as err:
         note = (
             f'ImageNet weights for {settings.imagenet_model} cannot be downloaded ({err}); '
@@ -146,6 +161,9 @@ def _load_classifier(settings: FixLabelsSettings, log: Callable[[str], None]):
         )
         log(f'warning: {note[:300]}')
         return None, note
+    if settings.classifier == 'auto':
+        log(f'classifier: auto -> imagenet ({why})')
+    return classifier, None
 
 
 def _judge(
@@ -179,20 +197,15 @@ def _judge(
         return None, index, f'species check skipped: {err}'
 
 
-def _agreement(judgement: SpeciesJudgement, scans: list[SampleScan], index: list) -> float | None:
-    """Share of single-species train/val regions whose label the classifier agrees with."""
-    agreement = judgement.info.get('out_of_fold_agreement_with_labels')
-    if agreement is not None:
-        return agreement
+def _reliability(judgement: SpeciesJudgement, scans: list[SampleScan], index: list) -> dict:
+    """The classifier's reliability on the single-species train/val regions (see the bar)."""
     rows = [
         row
         for row, (s, r) in enumerate(index)
         if scans[s].split != TEST_SPLIT and scans[s].regions[r].scope == 'image'
     ]
-    if not rows:
-        return None
     labels = np.array([scans[index[row][0]].regions[index[row][1]].label for row in rows])
-    return round(float(((judgement.p_dog[rows] >= 0.5) == (labels == DOG)).mean()), 4)
+    return check_reliability(measure_reliability(judgement.p_dog[rows], labels))
 
 
 def _verdicts(
@@ -200,7 +213,7 @@ def _verdicts(
     scans: list[SampleScan],
     index: list[tuple[int, int]],
     swap: SwapSettings,
-    reliable: bool,
+    blocked: str | None,
 ) -> dict[int, SpeciesVerdict]:
     """One species verdict per judged scan, with the evidence of each of its regions."""
     evidence: dict[int, list] = {}
@@ -210,7 +223,51 @@ def _verdicts(
         evidence.setdefault(s, []).append(
             region_evidence(scans[s].regions[r], judgement.p_dog[row], fold, p_animal)
         )
-    return {s: judge_mask(scans[s].regions, ev, swap, reliable) for s, ev in evidence.items()}
+    return {s: judge_mask(scans[s].regions, ev, swap, blocked) for s, ev in evidence.items()}
+
+
+def _scan_all(
+    jobs: list, scan_settings: ScanSettings, settings: FixLabelsSettings
+) -> list[SampleScan]:
+    """Scan every sample; for the ``self`` classifier, learn the visual words first."""
+    quiet = dict(workers=settings.workers, show_progress=settings.show_progress)
+    if not scan_settings.features:
+        return list(ordered_map(scan_sample, jobs, description='scanning', **quiet))
+    vocabulary = learn_dataset_vocabulary(jobs, settings.seed, **quiet)
+    with tempfile.TemporaryDirectory(prefix='petseg-words-') as folder:
+        if vocabulary is not None:
+            path = Path(folder) / 'vocabulary.npy'
+            np.save(path, vocabulary)
+            scan_settings = replace(scan_settings, vocabulary=str(path))
+            jobs = [(*job[:-1], scan_settings) for job in jobs]
+        return list(ordered_map(scan_sample, jobs, description='scanning', **quiet))
+
+
+def _classify(
+    settings: FixLabelsSettings,
+    scans: list[SampleScan],
+    imagenet,
+    swap: SwapSettings,
+    log: Callable[[str], None],
+) -> tuple[dict, dict[int, SpeciesVerdict]]:
+    """Judge the species, measure the classifier, and give every judged scan its verdict."""
+    used = 'imagenet' if imagenet is not None else 'self'
+    info: dict = {'requested': settings.classifier, 'used': used}
+    judgement, index, skipped = _judge(settings, scans, imagenet, log)
+    if judgement is None:
+        info.update(skipped=skipped, reliable=True)
+        return info, {}
+    info.update(judgement.info)
+    reliability = _reliability(judgement, scans, index)
+    info['reliability'] = reliability
+    info['agreement_with_labels'] = reliability['measures']['agreement']
+    info['reliable'] = reliability['passed']
+    blocked = None
+    if not reliability['passed']:
+        why = '; '.join(reliability['failed'])
+        blocked = f'the {used} classifier is not reliable on this dataset ({why})'
+        log(f'warning: {blocked}: nothing is swapped on its word, suspected swaps go to review')
+    return info, _verdicts(judgement, scans, index, swap, blocked)
 
 
 def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) -> Plan:
@@ -233,34 +290,15 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
             f'no image or mask file in {root}/img/<split> or {root}/labels/<split> '
             f'(splits {splits}): nothing to check'
         )
-    scans = list(
-        ordered_map(scan_sample, jobs, settings.workers, 'scanning', settings.show_progress)
-    )
-    judgement, index, skipped = _judge(settings, scans, imagenet, log)
+    scans = _scan_all(jobs, scan_settings, settings)
     swap = SwapSettings(
         swap_threshold=settings.swap_threshold or DEFAULT_SWAP_THRESHOLD[used],
         review_threshold=settings.review_threshold,
         mixed_policy=settings.policies.mixed_policy,
     )
-    classifier_info: dict = {'requested': settings.classifier, 'used': used}
+    classifier_info, verdicts = _classify(settings, scans, imagenet, swap, log)
     if fallback_note:
         classifier_info['fallback'] = fallback_note
-    verdicts: dict[int, SpeciesVerdict] = {}
-    reliable = True
-    if judgement is None:
-        classifier_info['skipped'] = skipped
-    else:
-        classifier_info.update(judgement.info)
-        agreement = _agreement(judgement, scans, index)
-        classifier_info.setdefault('agreement_with_labels', agreement)
-        reliable = agreement is None or agreement >= swap.min_agreement
-        if not reliable:
-            log(
-                f'warning: the {used} classifier agrees with only {agreement:.0%} of the labels; '
-                'suspected swaps go to review instead of being applied'
-            )
-        verdicts = _verdicts(judgement, scans, index, swap, reliable)
-    classifier_info['reliable'] = reliable
     policies = settings.policies
     if settings.fix_test:
         policies = PolicySettings(**{**asdict(policies), 'report_only_splits': ()})

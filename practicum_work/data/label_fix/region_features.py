@@ -12,7 +12,11 @@ rescaled so that its thickest part has a fixed half-width), and mostly to its po
 - convexity and extent: solidity, boundary length, the deepest convexity defects, how far the
   silhouette reaches above and below its centroid;
 - fur: orientation coherence of the grey-level gradients (stripes), blob responses (spots),
-  grey and colour statistics inside the eroded silhouette.
+  grey and colour statistics inside the eroded silhouette;
+- colour: CIELAB mean, spread and quantiles of the fur, and a saturation-weighted hue histogram.
+
+The appearance of the region (its visual words) comes from :mod:`.visual_words`, which needs
+a vocabulary learned on the dataset first.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ OPENING_RADII = (1, 2, 3, 4, 5, 6, 8, 10, 12, 14)
 INVARIANT_RADII = (4, 8, 14, 24)
 INVARIANT_BINS = np.array([0.0, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 1.01])
 N_DEFECTS = 6
+HUE_BINS = 12
 
 
 def _disc(radius: int) -> np.ndarray:
@@ -128,7 +133,26 @@ def fur_features(image: np.ndarray, selection: np.ndarray) -> list[float]:
     return features
 
 
+def _inner(selection: np.ndarray) -> np.ndarray:
+    inner = cv2.erode(selection.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return inner if inner.sum() >= 20 else selection.astype(bool)
+
+
+def colour_features(image: np.ndarray, selection: np.ndarray) -> list[float]:
+    """CIELAB mean, spread and 10/50/90 % quantiles, and a 12-bin hue histogram of the fur."""
+    inner = _inner(selection)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[inner].astype(np.float32) / 255
+    features = [*lab.mean(axis=0), *lab.std(axis=0)]
+    for quantile in (10, 50, 90):
+        features += list(np.percentile(lab, quantile, axis=0))
+    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV_FULL)[inner].astype(np.float32)
+    bins = (hsv[:, 0] * HUE_BINS / 256).astype(np.int64)
+    hue = np.bincount(bins, weights=hsv[:, 1] / 255, minlength=HUE_BINS) / len(hsv)
+    return [float(v) for v in (*features, *hue)]
+
+
 def region_features(image: np.ndarray, selection: np.ndarray) -> np.ndarray:
     """The descriptor vector (float64) of the region ``selection`` (bool, H x W) of ``image``."""
     shape = shape_features(normalised_silhouette(selection))
-    return np.array(shape + fur_features(image, selection), dtype=np.float64)
+    fur = fur_features(image, selection)
+    return np.array(shape + fur + colour_features(image, selection), dtype=np.float64)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,19 @@ from practicum_work.data.label_fix.mask_policies import (
 )
 from practicum_work.data.label_fix.region_features import region_features
 from practicum_work.data.label_fix.regions import SpeciesRegion, find_regions
+from practicum_work.data.label_fix.visual_words import (
+    MAX_VOCABULARY_REGIONS,
+    SAMPLE_PER_REGION,
+    VOCABULARY_SIZE,
+    dense_descriptors,
+    encode_words,
+    learn_vocabulary,
+    load_vocabulary,
+    sample_rows,
+)
 from practicum_work.data.layout import SplitPairing
 from practicum_work.data.sample_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.progress import ordered_map
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class ScanSettings:
     stray_policy: str = 'ignore'
     size_policy: str = 'drop'
     features: bool = True  # region descriptors for the ``self`` classifier
+    vocabulary: str | None = None  # .npy of visual words (see visual_words); None: no words
 
 
 @dataclass
@@ -84,10 +97,11 @@ def scan_jobs(
     return jobs
 
 
-def scan_sample(
-    job: tuple[Path, str, str, str | None, str | None, str | None, ScanSettings],
-) -> SampleScan:
-    """Inspect one sample (see :func:`scan_jobs` for the job tuple)."""
+ScanJob = tuple[Path, str, str, str | None, str | None, str | None, ScanSettings]
+
+
+def _inspect(job: ScanJob) -> tuple[SampleScan, np.ndarray | None, list[np.ndarray]]:
+    """The scan of one sample without descriptors, its image and its regions' pixel selections."""
     root, split, stem, image_rel, mask_rel, problem, settings = job
     scan = SampleScan(split, stem, image_rel, mask_rel, problem)
     if problem == 'image_without_mask':
@@ -113,21 +127,68 @@ def scan_sample(
             scan.problem = scan.problem or 'mask_unreadable'
             scan.problem_detail = scan.problem_detail or f'{mask_rel}: {err}'
     if mask is None:
-        return scan
+        return scan, image, []
     scan.counts = class_pixel_counts(mask)
     scan.stray = stray_values(mask)
     fixed = replace_stray(mask, settings.stray_policy)
     if scan.image_size is not None and scan.mask_size != scan.image_size:
         scan.size_mismatch = True
         if settings.size_policy != 'resize':
-            return scan
+            return scan, image, []
         fixed = resize_nearest(fixed, scan.image_size)
     min_pixels = resolve_min_fg_pixels(settings.min_fg_pixels, fixed.shape)
     scan.foreground_problem = foreground_problem(fixed, min_pixels)
     if scan.problem is not None or scan.foreground_problem is not None:
-        return scan
-    regions, selections = find_regions(fixed, min_pixels)
-    scan.regions = regions
-    if settings.features and image is not None and regions:
-        scan.features = np.stack([region_features(image, s) for s in selections])
+        return scan, image, []
+    scan.regions, selections = find_regions(fixed, min_pixels)
+    return scan, image, selections
+
+
+def _descriptor_vector(image: np.ndarray, selection: np.ndarray, vocabulary: str | None):
+    features = region_features(image, selection)
+    if vocabulary is None:
+        return features
+    words = encode_words(dense_descriptors(image, selection), load_vocabulary(vocabulary))
+    return np.concatenate([features, words])
+
+
+def scan_sample(job: ScanJob) -> SampleScan:
+    """Inspect one sample (see :func:`scan_jobs` for the job tuple)."""
+    scan, image, selections = _inspect(job)
+    settings = job[-1]
+    if settings.features and image is not None and selections:
+        scan.features = np.stack(
+            [_descriptor_vector(image, s, settings.vocabulary) for s in selections]
+        )
     return scan
+
+
+def descriptor_sample(job: ScanJob) -> np.ndarray:
+    """Up to ``SAMPLE_PER_REGION`` dense descriptors of a single-species sample (else none)."""
+    scan, image, selections = _inspect(job)
+    if image is None or len(selections) != 1 or scan.regions[0].scope != 'image':
+        return np.zeros((0, 128), np.float32)
+    seed = zlib.crc32(f'{scan.split}/{scan.stem}'.encode())
+    return sample_rows(dense_descriptors(image, selections[0]), SAMPLE_PER_REGION, seed)
+
+
+def learn_dataset_vocabulary(
+    jobs: list[ScanJob],
+    seed: int = 0,
+    workers: int | None = None,
+    show_progress: bool = True,
+    learn_from: tuple[str, ...] = ('train', 'val'),
+) -> np.ndarray | None:
+    """Visual words learned from up to ``MAX_VOCABULARY_REGIONS`` samples of ``learn_from``.
+
+    No label is used (only where the animals are). None when too few descriptors are found.
+    """
+    pool = [job for job in jobs if job[1] in learn_from and job[5] is None]
+    if len(pool) > MAX_VOCABULARY_REGIONS:
+        chosen = np.random.default_rng(seed).choice(len(pool), MAX_VOCABULARY_REGIONS, False)
+        pool = [pool[i] for i in sorted(chosen)]
+    samples = list(ordered_map(descriptor_sample, pool, workers, 'visual words', show_progress))
+    stacked = np.concatenate(samples) if samples else np.zeros((0, 128), np.float32)
+    if len(stacked) < 4 * VOCABULARY_SIZE:
+        return None
+    return learn_vocabulary(stacked, VOCABULARY_SIZE, seed)

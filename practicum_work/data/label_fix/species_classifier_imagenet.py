@@ -86,6 +86,42 @@ def _quiet_hub_logs() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def cached_weights(model_name: str) -> Path | None:
+    """The pretrained weights of ``model_name`` if timm's caches hold them (no network)."""
+    import timm
+    import torch
+    from huggingface_hub import try_to_load_from_cache
+
+    config = timm.models.get_pretrained_cfg(model_name)
+    if config is None:
+        return None
+    if config.hf_hub_id:
+        for filename in ('model.safetensors', 'pytorch_model.bin'):
+            path = try_to_load_from_cache(config.hf_hub_id, filename)
+            if isinstance(path, str):
+                return Path(path)
+    if config.url:
+        path = Path(torch.hub.get_dir()) / 'checkpoints' / Path(urlparse(config.url).path).name
+        if path.is_file():
+            return path
+    return None
+
+
+def weights_availability(model_name: str, weights: str | Path | None) -> tuple[bool, str]:
+    """Whether ImageNet weights for ``model_name`` can be had, and where from (one phrase)."""
+    if weights is not None:
+        return True, f'weights file {weights}'
+    cached = cached_weights(model_name)
+    if cached is not None:
+        return True, f"{model_name} weights in timm's cache ({cached})"
+    if hub_reachable():
+        return True, f'the Hugging Face hub is reachable for {model_name} weights'
+    return False, (
+        f"no ImageNet weights: no --weights file, {model_name} is not in timm's cache and the "
+        'Hugging Face hub cannot be reached'
+    )
+
+
 def load_imagenet_classifier(
     model_name: str = DEFAULT_MODEL, weights: str | Path | None = None
 ) -> ImagenetClassifier:

@@ -1,21 +1,36 @@
-"""The ``self`` species classifier: region descriptors + logistic regression, k-fold, two rounds.
+"""The ``self`` species classifier: region descriptors, logistic regression, k-fold, rounds.
 
-Why descriptors + logistic regression rather than a small CNN: a dataset that needs this tool
-has a few hundred images, a tenth of them mislabelled. A small CNN trained from scratch on the
-masked 64 px crops of the noisy demo data reached only ~92% out-of-fold accuracy and took minutes
-on a 2-core CPU; the pose- and scale-invariant shape and fur descriptors of
-:mod:`.region_features` with an L2-regularised logistic regression reach ~99% on single-species
-images (8 noisy demo datasets), fit in milliseconds, and are exactly reproducible (Newton's
-method in float64 on one thread, no random state). The labels are the dataset's own (noisy)
-ones.
+It learns from the dataset's own (noisy) labels and judges every animal by models that never
+saw its image. The evidence was chosen by measurement on the real Oxford-IIIT Pet sample
+(600 photos, 3 breeds, 12 noise seeds of 10% swapped labels) and on two generated datasets
+together, never on one alone (AUROC of swapped vs clean labels, out of fold):
 
-Protocol: regions of single-species images in the training pool (train and val by default) are
-split into k folds by image, stratified by label; each region gets P(dog) from the model fitted
-on the other folds, so no image is judged by a model that saw it. Round 2 refits every fold
-without the regions that round 1 found disagreeing with their label (P(other) >= 0.5), so the
-wrong labels teach the final models less; the round-2 out-of-fold P(dog) is the verdict.
-Regions outside the pool (the test split, components of mixed images) get the mean of the fold
-models, none of which saw them.
+- silhouette + fur statistics (:mod:`.region_features`): 1.000 on generated scenes, 0.985
+  on real photos: the silhouette tells the generator's animals apart, not real cats and dogs;
+- + CIELAB colour statistics and dense SIFT visual words (:mod:`.visual_words`): 1.000 and
+  0.997-0.998. Appearance words carry what is general to cats and dogs (eyes, noses, ear tips,
+  fur) whatever the breed; colour alone (0.87 accuracy on real photos, 0.62 on generated) is
+  kept as one cue among many, never as a rule;
+- tried and left out: OpenCV's cat-face cascade (fires on 56% of the real cats and 16% of
+  the dogs; no gain once the visual words are in, and OpenCV 5 no longer ships
+  ``CascadeClassifier``), LBP and HOG descriptors (more dimensions, worse ranking under label
+  noise), random forests, boosted trees and SVMs (no better than the linear model), a small
+  CNN trained per fold (96% out-of-fold accuracy on clean real labels, 50 s per fold on two
+  cores, and an ensemble with it did not reduce the errors at P = 0.5).
+
+Why a linear model: a few hundred animals, a tenth mislabelled; an L2 logistic regression on
+standardised descriptors fits in milliseconds and is exactly reproducible (Newton's method in
+float64 on one thread, no random state).
+
+Protocol: regions of single-species images in the training pool (train and val) are split into
+k folds by image, stratified by label; each region gets P(dog) from the model fitted on the
+other folds. Each further round refits every fold without the regions the previous round
+found disagreeing with their label (P(other) >= ``exclude_at``), so the wrong labels teach the
+final models less (3 rounds: recall on real photos 0.86 -> 0.90 at the same precision). The
+whole cross-validation is repeated with ``repeats`` different fold draws and P(dog) averaged,
+which steadies the out-of-fold probabilities (precision 0.93 -> 0.95). Regions outside the
+pool (the test split, components of mixed images) get the mean of the fold models, none of
+which saw them.
 """
 
 from __future__ import annotations
@@ -34,8 +49,10 @@ class SelfClassifierSettings:
     """Cross-validation and regularisation of the ``self`` classifier."""
 
     folds: int = 5
-    rounds: int = 2
-    l2: float = 0.1
+    repeats: int = 5  # cross-validations with other fold draws, averaged
+    rounds: int = 3
+    exclude_at: float = 0.4  # P(other species) that keeps a region out of the next round
+    l2: float = 0.04
     seed: int = 0
 
 
@@ -133,6 +150,36 @@ def assign_folds(groups: np.ndarray, labels: np.ndarray, folds: int, seed: int) 
     return np.array([group_fold[g] for g in groups], dtype=np.int64)
 
 
+def _cross_validated_rounds(
+    features: np.ndarray,
+    labels: np.ndarray,
+    groups: np.ndarray,
+    pool: np.ndarray,
+    settings: SelfClassifierSettings,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One cross-validation (folds drawn with ``seed``), ``rounds`` times: (P(dog), fold)."""
+    k = settings.folds
+    y = (labels == DOG).astype(np.float64)
+    fold = np.full(len(labels), -1, dtype=np.int64)
+    fold[pool] = assign_folds(groups[pool], labels[pool], k, seed)
+    outside = np.flatnonzero(fold < 0)
+    learn = fold >= 0
+    p_dog = np.zeros(len(labels))
+    for _ in range(max(1, settings.rounds)):
+        p_dog = np.zeros(len(labels))
+        for f in range(k):
+            train = np.flatnonzero(learn & (fold != f))
+            held_out = np.flatnonzero(fold == f)
+            predict = np.concatenate([held_out, outside])
+            p = _fit_predict(features, y, train, predict, settings.l2)
+            p_dog[held_out] = p[: len(held_out)]
+            p_dog[outside] += p[len(held_out) :] / k
+        p_other = np.where(labels == DOG, 1 - p_dog, p_dog)
+        learn = (fold >= 0) & (p_other < settings.exclude_at)
+    return p_dog, fold
+
+
 def judge_species(
     features: np.ndarray,
     labels: np.ndarray,
@@ -156,29 +203,21 @@ def judge_species(
             f'too few labelled animals to cross-validate: {n_images} images, {per_class[0]} '
             f'cats, {per_class[1]} dogs (need {2 * k} images and {k} of each species)'
         )
-    y = (labels == DOG).astype(np.float64)
-    fold = np.full(len(labels), -1, dtype=np.int64)
-    fold[pool] = assign_folds(groups[pool], labels[pool], k, settings.seed)
-    outside = np.flatnonzero(fold < 0)
-    learn = fold >= 0
-    p_dog = np.zeros(len(labels))
-    for _ in range(max(1, settings.rounds)):
-        p_dog = np.zeros(len(labels))
-        for f in range(k):
-            train = np.flatnonzero(learn & (fold != f))
-            held_out = np.flatnonzero(fold == f)
-            predict = np.concatenate([held_out, outside])
-            p = _fit_predict(features, y, train, predict, settings.l2)
-            p_dog[held_out] = p[: len(held_out)]
-            p_dog[outside] += p[len(held_out) :] / k
-        p_other = np.where(labels == DOG, 1 - p_dog, p_dog)
-        learn = (fold >= 0) & (p_other < 0.5)
+    runs = [
+        _cross_validated_rounds(features, labels, groups, pool, settings, settings.seed + r)
+        for r in range(max(1, settings.repeats))
+    ]
+    p_dog = np.mean([p for p, _ in runs], axis=0)
+    fold = runs[0][1]
     agree = (p_dog[pool] >= 0.5) == (labels[pool] == DOG)
     info = {
         'name': 'self',
-        'model': 'region shape + fur descriptors, L2 logistic regression',
+        'model': 'silhouette, fur, colour and visual-word descriptors, L2 logistic regression',
+        'features': int(features.shape[1]),
         'folds': k,
+        'repeats': settings.repeats,
         'rounds': settings.rounds,
+        'exclude_at': settings.exclude_at,
         'l2': settings.l2,
         'seed': settings.seed,
         'trained_on_regions': len(pool),

@@ -5,8 +5,8 @@ A single-species mask is swapped when the classifier says, with P(other species)
 that it goes to review. A mask with both species is judged per connected component and, by
 default, only sent to review when a component disagrees (``mixed_policy='per-component'``
 swaps the confidently wrong components when no other component is uncertain). Nothing is
-swapped when the classifier is unreliable on this dataset (out-of-fold agreement with the
-labels below ``min_agreement``) or, for the ImageNet model, when it sees no cat or dog at all.
+swapped when the classifier is unreliable on this dataset (below the bar of
+:mod:`.classifier_reliability`) or, for the ImageNet model, when it sees no cat or dog at all.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from practicum_work.data.label_fix.regions import SpeciesRegion
 class SwapSettings:
     """Thresholds on P(other species) and the policy for masks with both species."""
 
-    swap_threshold: float = 0.75
+    swap_threshold: float = 0.8
     review_threshold: float = 0.5
     mixed_policy: str = 'review'  # or 'per-component'
-    min_agreement: float = 0.65
     min_animal: float = 0.1
 
 
@@ -69,12 +68,14 @@ def judge_mask(
     regions: list[SpeciesRegion],
     evidence: list[dict],
     settings: SwapSettings,
-    reliable: bool = True,
+    blocked: str | None = None,
 ) -> SpeciesVerdict:
-    """The verdict for one mask from its regions and their :func:`region_evidence`."""
+    """The verdict for one mask from its regions and their :func:`region_evidence`.
+
+    ``blocked`` (why the classifier may not swap on its own word) turns swaps into reviews.
+    """
     if not regions:
         return SpeciesVerdict('keep', 'no region large enough to judge')
-    blocked = None if reliable else 'the classifier is unreliable on this dataset'
     if regions[0].scope == 'image':
         region, ev = regions[0], evidence[0]
         p_other = ev['p_other_species']

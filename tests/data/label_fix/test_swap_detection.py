@@ -34,7 +34,8 @@ def test_evidence_carries_confidence_pixels_and_components():
 
 
 def test_unreliable_classifier_or_no_animal_seen_means_review_not_swap():
-    assert judge_mask(*_single(1, 0.99), SETTINGS, reliable=False).action == 'review'
+    blocked = judge_mask(*_single(1, 0.99), SETTINGS, blocked='the classifier is unsure')
+    assert blocked.action == 'review' and 'not swapped: the classifier is unsure' in blocked.reason
     verdict = judge_mask(*_single(1, 0.99, p_animal=0.02), SETTINGS)
     assert verdict.action == 'review' and 'sees no cat or dog' in verdict.reason
     assert judge_mask(*_single(1, 0.99, p_animal=0.6), SETTINGS).action == 'swap'

@@ -10,7 +10,7 @@ from PIL import Image
 
 from practicum_work.cli import main
 from practicum_work.data.demo_data import generate_demo_dataset
-from practicum_work.data.demo_noise import (
+from practicum_work.data.noise_injection import (
     NOISE_TYPES,
     STRAY_VALUES,
     noise_file_for,
