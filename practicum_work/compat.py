@@ -33,8 +33,8 @@ from typing import Any
 FALLBACK_SWITCH = 'PETSEG_MMCV_OPS_FALLBACK'
 _COMPILED_ONLY_HINT = (
     'needs mmcv compiled ops (mmcv._ext), which mmcv-lite does not have. '
-    'Install full mmcv on a GPU machine (`mim install mmcv==2.1.0`) or use a '
-    'component that does not need it.'
+    'Use a component that does not need it (every petseg config runs without), or full mmcv '
+    'in an environment OpenMMLab built wheels for (README: Installing on a GPU machine).'
 )
 
 
