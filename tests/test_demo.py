@@ -35,7 +35,7 @@ def test_demo_runs_every_step_and_never_overwrites_a_run(tmp_path):
     assert sorted(p.relative_to(tmp_path) for p in run_dir.rglob('*')) == before
 
 
-def _oxford_like(root: Path, n_trainval: int = 48, n_test: int = 12) -> Path:
+def _oxford_like(root: Path, n_trainval: int = 96, n_test: int = 8) -> Path:
     """Toy cats (stars) and dogs (ellipses) in the Oxford-IIIT Pet archive layout."""
     import cv2
     import numpy as np
