@@ -27,8 +27,8 @@ from rich.table import Table
 
 from practicum_work.analysis.panels import PanelJob, render_panel
 from practicum_work.analysis.per_image_metrics import image_scores
-from practicum_work.analysis.small_components import remove_small_components
 from practicum_work.data.demo_scenes import render_scene
+from practicum_work.mmseg_ext.segmentors.small_components import remove_small_components
 
 OUT = Path('work_dirs/benchmarks/analysis.json')
 GRID = (0, 16, 64, 256)

@@ -48,12 +48,12 @@ import cv2
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from practicum_work.core.layout import pair_split  # noqa: E402
+from practicum_work.core.progress import ordered_map  # noqa: E402
 from practicum_work.data.demo_data import generate_demo_dataset  # noqa: E402
 from practicum_work.data.eda.evaluation import load_noise_truth, score_report  # noqa: E402
 from practicum_work.data.eda.scan import run_eda, scan_dataset  # noqa: E402
-from practicum_work.data.layout import pair_split  # noqa: E402
 from practicum_work.data.noise_injection import noise_file_for  # noqa: E402
-from practicum_work.progress import ordered_map  # noqa: E402
 
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'eda.json'
 FLOOR_TARGET = 0.8

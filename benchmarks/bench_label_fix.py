@@ -138,7 +138,7 @@ def score(plan, noise: dict) -> dict:
 
 def run_seed(root: Path, description: str, seed: int, workers: int | None) -> dict:
     """Time the dry run and the cleaned copy of ``root``, score the plan."""
-    from practicum_work.data.label_fix.pipeline import FixLabelsSettings, run_fix_labels
+    from practicum_work.data.label_fix.run import FixLabelsSettings, run_fix_labels
     from practicum_work.data.noise_injection import noise_file_for
 
     noise = json.loads(noise_file_for(root).read_text())
@@ -251,7 +251,7 @@ def main() -> int:
     parser.add_argument('--out', help='JSON (default work_dirs/benchmarks/label_fix[_oxford].json)')
     args = parser.parse_args()
 
-    from practicum_work.progress import default_workers
+    from practicum_work.core.progress import default_workers
 
     mode = 'oxford' if args.oxford else 'demo'
     seeds = [int(s) for s in args.seeds.split(',')]

@@ -84,8 +84,8 @@ def run(command: list[str]) -> float:
 
 def train_and_test(data_root: Path, work_dir: Path, iters: int) -> float | None:
     """hyp1 with the demo's short schedule on ``data_root``; return test mDice."""
+    from practicum_work.core.tool_runner import cfg_option_args
     from practicum_work.demo import DemoSettings, best_checkpoint, train_options
-    from practicum_work.tool_runner import cfg_option_args
 
     settings = DemoSettings(iters=iters, val_interval=max(1, iters // 2))
     options = train_options(settings, data_root)
@@ -134,7 +134,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from practicum_work.data.demo_data import generate_demo_dataset
-    from practicum_work.data.label_quality.run import LabelQualitySettings, run_label_quality
+    from practicum_work.label_quality.run import LabelQualitySettings, run_label_quality
 
     out = REPO / args.out
     data_root = out / 'data' / 'pets_noisy'

@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from practicum_work.clearml_mode import env_without_server  # noqa: E402
+from practicum_work.tracking.mode import env_without_server  # noqa: E402
 
 ITER_TIME = re.compile(r'Iter\(train\) \[\s*\d+/\d+\].*?\btime: ([0-9.]+)')
 

@@ -50,7 +50,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from practicum_work.clearml_mode import env_without_server  # noqa: E402
+from practicum_work.tracking.mode import env_without_server  # noqa: E402
 
 CONFIG = REPO / 'configs' / 'hyp1_segformer_b0.py'
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'training.json'
@@ -59,7 +59,7 @@ TARGET = 1.05  # ours may be at most 5% slower
 
 def _apply_run_settings(cfg, root: Path, args: argparse.Namespace) -> None:
     """The CPU recipe, scaled schedule, logging every iteration and the timing hook."""
-    from practicum_work.config_utils import (
+    from practicum_work.core.config import (
         cpu_quick_options,
         scaled_schedule_options,
         set_data_root,
@@ -80,7 +80,7 @@ def _apply_run_settings(cfg, root: Path, args: argparse.Namespace) -> None:
 
 def _plain(cfg) -> None:
     """Swap petseg's components for upstream MMSeg ones (same model, data and schedule)."""
-    from practicum_work.data.classes import CLASSES, PALETTE
+    from practicum_work.core.classes import CLASSES, PALETTE
 
     cfg.model.type = 'EncoderDecoder'
     cfg.model.test_cfg = dict(mode='whole')

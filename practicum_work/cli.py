@@ -11,7 +11,7 @@ import importlib
 import sys
 
 from practicum_work import __version__, compat
-from practicum_work.errors import PetsegError, user_message
+from practicum_work.core.errors import PetsegError, user_message
 
 # Order shown in ``petseg --help`` (the data flow of README / shared DESIGN).
 COMMAND_MODULES: tuple[str, ...] = (

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from practicum_work.config_utils import short_run_options
-from practicum_work.errors import OutputExistsError, PetsegError
-from practicum_work.tool_runner import cfg_option_args, repo_path, run_tool_logged
+from practicum_work.core.config import short_run_options
+from practicum_work.core.errors import OutputExistsError, PetsegError
+from practicum_work.core.tool_runner import cfg_option_args, repo_path, run_tool_logged
 
 HYP1 = 'configs/hyp1_segformer_b0.py'
 
@@ -167,7 +167,7 @@ class _Demo:
         return report
 
     def fix_labels(self, data_root: Path) -> tuple[Path, dict]:
-        from practicum_work.data.label_fix.pipeline import FixLabelsSettings, run_fix_labels
+        from practicum_work.data.label_fix.run import FixLabelsSettings, run_fix_labels
 
         plan_dir = self.run_dir / 'label_fix'
         clean = data_root.parent / f'{data_root.name}_clean_v1'

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from practicum_work.clearml_mode import SERVER_ENV_VARS, env_without_server
+from practicum_work.tracking.mode import SERVER_ENV_VARS, env_without_server
 
 # No test reaches the Hugging Face hub (fix-labels --classifier auto would try it): tests that
 # need ImageNet weights bring their own (a weights file or a cache folder of their own).
@@ -112,8 +112,8 @@ def run_tool(
 
 def quick_cfg_options(data_root: Path, max_iters: int) -> list[str]:
     """``--cfg-options`` of the README's CPU recipe at 64 px for the tiny dataset."""
-    from practicum_work.config_utils import cpu_quick_options
-    from practicum_work.tool_runner import cfg_option_args
+    from practicum_work.core.config import cpu_quick_options
+    from practicum_work.core.tool_runner import cfg_option_args
 
     opts = cpu_quick_options(max_iters=max_iters, val_interval=2, crop=64, batch_size=2, workers=0)
     opts['data_root'] = str(data_root)

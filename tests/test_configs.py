@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.model import revert_sync_batchnorm
 from mmengine.registry import init_default_scope
 
-from practicum_work.config_utils import cpu_quick_options, set_data_root
+from practicum_work.core.config import cpu_quick_options, set_data_root
 from tests.conftest import CONFIGS
 
 EXPECTED = {
@@ -75,7 +75,7 @@ def test_data_root_option_reaches_all_dataloaders():
 
 @pytest.mark.parametrize('config', CONFIGS, ids=lambda p: p.stem)
 def test_short_run_scales_every_scheduler(config):
-    from practicum_work.config_utils import short_run_options
+    from practicum_work.core.config import short_run_options
 
     options = short_run_options(config, iters=300, lr=1e-3)
     cfg = Config.fromfile(str(config))

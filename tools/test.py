@@ -16,8 +16,8 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from practicum_work import compat
-from practicum_work.config_utils import load_tool_config
-from practicum_work.errors import PetsegError, user_message
+from practicum_work.core.config import load_tool_config
+from practicum_work.core.errors import PetsegError, user_message
 
 REMOTE_PREFIXES = ('http://', 'https://', 'open-mmlab://', 's3://')
 

@@ -19,8 +19,8 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from practicum_work import compat
-from practicum_work.config_utils import load_tool_config
-from practicum_work.errors import PetsegError, user_message
+from practicum_work.core.config import load_tool_config
+from practicum_work.core.errors import PetsegError, user_message
 
 
 def parse_args():

@@ -33,11 +33,11 @@ from practicum_work.analysis.per_image_metrics import (
     image_scores,
     split_metrics,
 )
-from practicum_work.analysis.small_components import FILL_RULE, MinArea
-from practicum_work.data.atomic import atomic_output_dir, check_output_outside
-from practicum_work.data.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES
-from practicum_work.errors import OutputExistsError, PetsegError
-from practicum_work.progress import ordered_map
+from practicum_work.core.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES
+from practicum_work.core.errors import OutputExistsError, PetsegError
+from practicum_work.core.progress import ordered_map
+from practicum_work.mmseg_ext.segmentors.small_components import FILL_RULE, MinArea
 
 RANKING_RULE = (
     'ranked by mean foreground Dice (higher is better), ties by stem; images without cat or '

@@ -25,9 +25,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from practicum_work.data.atomic import atomic_output_dir
-from practicum_work.data.classes import CLASSES
-from practicum_work.errors import PetsegError
+from practicum_work.core.atomic import atomic_output_dir
+from practicum_work.core.classes import CLASSES
+from practicum_work.core.errors import PetsegError
 
 DASH = '—'
 _TEST_FILE = re.compile(r'^metrics_test_(.+)\.json$')

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.data.classes import CLASSES, IGNORE_INDEX
+from practicum_work.core.classes import CLASSES, IGNORE_INDEX
 
 
 def row_normalised(confusion: np.ndarray) -> list[list[float | None]]:

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from practicum_work.analysis.small_components import MinArea, per_class_min_areas
-from practicum_work.config_utils import set_data_root
-from practicum_work.data.classes import CLASSES, PALETTE
-from practicum_work.data.layout import IMAGE_DIR, MASK_DIR
-from practicum_work.errors import PetsegError
-from practicum_work.progress import progress_bar
+from practicum_work.core.classes import CLASSES, PALETTE
+from practicum_work.core.config import set_data_root
+from practicum_work.core.errors import PetsegError
+from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
+from practicum_work.core.progress import progress_bar
+from practicum_work.mmseg_ext.segmentors.small_components import MinArea, per_class_min_areas
 
 FILTER_SEGMENTOR = 'ComponentFilterEncoderDecoder'
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data import sample_io
-from practicum_work.data.classes import BACKGROUND, CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
-from practicum_work.visualization import overlay_mask
+from practicum_work.core import image_io as sample_io
+from practicum_work.core.classes import BACKGROUND, CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
+from practicum_work.core.colours import overlay_mask
 
 MISSED_COLOR = (220, 20, 60)  # crimson
 FALSE_ALARM_COLOR = (255, 230, 0)  # yellow

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from practicum_work.data.classes import CLASSES, FOREGROUND_CLASSES, IGNORE_INDEX
+from practicum_work.core.classes import CLASSES, FOREGROUND_CLASSES, IGNORE_INDEX
 
 ABSENT_CLASS_RULE = (
     'a class absent from both the mask and the prediction of an image has no IoU/Dice for '

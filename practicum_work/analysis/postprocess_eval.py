@@ -18,10 +18,10 @@ import numpy as np
 
 from practicum_work.analysis import inference
 from practicum_work.analysis.per_image_metrics import confusion_matrix, split_metrics
-from practicum_work.analysis.small_components import FILL_RULE, remove_small_components
-from practicum_work.data.atomic import atomic_output_dir, check_output_outside
-from practicum_work.data.classes import CLASSES
-from practicum_work.errors import OutputExistsError, PetsegError
+from practicum_work.core.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.classes import CLASSES
+from practicum_work.core.errors import OutputExistsError, PetsegError
+from practicum_work.mmseg_ext.segmentors.small_components import FILL_RULE, remove_small_components
 
 DEFAULT_GRID: tuple[int, ...] = (0, 16, 32, 64, 128, 256, 512, 1024)
 SELECTION_METRIC = 'mDice'

@@ -36,13 +36,13 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from practicum_work.data.atomic import atomic_write_text, check_output_outside
+    from practicum_work.core.atomic import atomic_write_text, check_output_outside
+    from practicum_work.core.errors import OutputExistsError
     from practicum_work.data.class_weights import (
         METHODS,
         class_weight_report,
         count_split_pixels,
     )
-    from practicum_work.errors import OutputExistsError
 
     if args.json:  # refuse before counting
         check_output_outside(args.json, args.data_root)

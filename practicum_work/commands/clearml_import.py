@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import each session and print the new task ids."""
-    from practicum_work.clearml_task import check_offline_session, import_offline_session
+    from practicum_work.tracking.task import check_offline_session, import_offline_session
 
     for session in args.sessions:
         check_offline_session(session)  # every path checked before the first upload

@@ -37,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace):
+    from practicum_work.core.errors import PetsegError
     from practicum_work.demo import DemoSettings
-    from practicum_work.errors import PetsegError
 
     settings = DemoSettings(clearml=args.clearml, oxford=args.oxford)
     sizes = [f'--{n.replace("_", "-")}' for n in ('n_train', 'n_val', 'n_test') if getattr(args, n)]
@@ -55,8 +55,8 @@ def _settings(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print where everything is and the headline numbers."""
-    from practicum_work.clearml_mode import resolve_mode
     from practicum_work.demo import run_demo
+    from practicum_work.tracking.mode import resolve_mode
 
     settings = _settings(args)
     tracking = resolve_mode(settings.clearml)

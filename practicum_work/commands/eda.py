@@ -54,9 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the scan, print the summary tables, return the exit code."""
+    from practicum_work.core.errors import PetsegError
     from practicum_work.data.eda.report import exit_code, print_summary
     from practicum_work.data.eda.scan import run_eda
-    from practicum_work.errors import PetsegError
 
     if args.tiny_fg_pixels < 0 or args.overlays < 0:
         raise PetsegError('--tiny-fg-pixels and --overlays must be >= 0')

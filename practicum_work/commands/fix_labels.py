@@ -139,9 +139,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the label check and print a summary."""
     from pathlib import Path
 
-    from practicum_work.data.label_fix.pipeline import FixLabelsSettings, run_fix_labels
+    from practicum_work.core.errors import PetsegError
     from practicum_work.data.label_fix.plan import PolicySettings
-    from practicum_work.errors import PetsegError
+    from practicum_work.data.label_fix.run import FixLabelsSettings, run_fix_labels
 
     if args.dry_run and args.out:
         raise PetsegError('--dry-run changes nothing and writes no --out; drop one of them')

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from practicum_work.data.label_quality.run import LabelQualitySettings, run_label_quality
+    from practicum_work.label_quality.run import LabelQualitySettings, run_label_quality
 
     name = Path(args.data_root).resolve().name
     out = Path(args.out or f'work_dirs/label_quality/{name}')
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f'fold models, held-out IoU against the given labels: {iou}')
     if report.weak_classes:
-        from practicum_work.data.label_quality.model_check import describe_weakness
+        from practicum_work.label_quality.model_check import describe_weakness
 
         weakness = describe_weakness(report.heldout_iou, report.weak_classes, args.min_model_iou)
         withheld = (

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.data.classes import CLASSES, IGNORE_INDEX
-from practicum_work.data.header_check import unusable_pair_reason
-from practicum_work.data.layout import pair_split
-from practicum_work.data.sample_io import UnreadableFileError, read_label_map
-from practicum_work.errors import DataLayoutError, PetsegError
-from practicum_work.progress import ordered_map
+from practicum_work.core.classes import CLASSES, IGNORE_INDEX
+from practicum_work.core.errors import DataLayoutError, PetsegError
+from practicum_work.core.image_io import UnreadableFileError, read_label_map, unusable_pair_reason
+from practicum_work.core.layout import pair_split
+from practicum_work.core.progress import ordered_map
 
 METHODS: tuple[str, ...] = ('inverse', 'sqrt', 'log', 'median-freq')
 CONFIG_KEY = 'model.decode_head.loss_decode.class_weight'

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:

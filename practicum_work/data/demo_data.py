@@ -16,9 +16,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir, atomic_write_text
+from practicum_work.core.atomic import atomic_output_dir, atomic_write_text
+from practicum_work.core.errors import OutputExistsError
+from practicum_work.core.layout import IMAGE_DIR, MASK_DIR, SPLITS
+from practicum_work.core.progress import ordered_map
 from practicum_work.data.demo_scenes import render_scene
-from practicum_work.data.layout import IMAGE_DIR, MASK_DIR, SPLITS
 from practicum_work.data.noise_injection import (
     NOISE_PRESETS,
     NOISY_SPLITS,
@@ -27,8 +29,6 @@ from practicum_work.data.noise_injection import (
     noise_document,
     noise_file_for,
 )
-from practicum_work.errors import OutputExistsError
-from practicum_work.progress import ordered_map
 
 JPEG_QUALITY = 92
 _SPLIT_SEEDS = {split: index for index, split in enumerate(SPLITS)}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from practicum_work.data.classes import BACKGROUND, CAT, DOG
+from practicum_work.core.classes import BACKGROUND, CAT, DOG
 
 # Fur colours (RGB). The ranges overlap on purpose (black, cream, brown-ish tones).
 CAT_COLOURS = np.array(

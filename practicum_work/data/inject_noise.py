@@ -17,9 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir, atomic_write_text, check_output_outside
-from practicum_work.data.classes import FOREGROUND_CLASSES, VALID_LABELS
-from practicum_work.data.layout import DEMO_DATA_HINT, SamplePair, find_splits, pair_split
+from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.classes import FOREGROUND_CLASSES, VALID_LABELS
+from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
+from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.core.layout import DEMO_DATA_HINT, SamplePair, find_splits, pair_split
+from practicum_work.core.progress import ordered_map
 from practicum_work.data.noise_injection import (
     NOISY_SPLITS,
     SampleInfo,
@@ -28,9 +31,6 @@ from practicum_work.data.noise_injection import (
     noise_document,
     noise_file_for,
 )
-from practicum_work.data.sample_io import UnreadableFileError, read_image_rgb, read_label_map
-from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
-from practicum_work.progress import ordered_map
 
 
 @dataclass

@@ -46,9 +46,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from practicum_work.data.classes import BACKGROUND, CAT, CLASSES, DOG, PALETTE
-from practicum_work.data.sample_io import read_label_map
-from practicum_work.errors import PetsegError
+from practicum_work.core.classes import BACKGROUND, CAT, CLASSES, DOG, PALETTE
+from practicum_work.core.errors import PetsegError
+from practicum_work.core.image_io import read_label_map
 
 NOISY_SPLITS: tuple[str, ...] = ('train', 'val')  # the default; test stays clean
 # Fraction of a split's images (at least one each).

@@ -24,12 +24,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir, check_output_outside
-from practicum_work.data.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX
-from practicum_work.data.layout import IMAGE_DIR, MASK_DIR
-from practicum_work.data.sample_io import UnreadableFileError, read_image_rgb, read_label_map
-from practicum_work.errors import DataLayoutError, PetsegError
-from practicum_work.progress import ordered_map
+from practicum_work.core.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX
+from practicum_work.core.errors import DataLayoutError, PetsegError
+from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
+from practicum_work.core.progress import ordered_map
 
 TRIMAP_PET, TRIMAP_BACKGROUND, TRIMAP_BORDER = 1, 2, 3
 SPECIES_CLASS = {1: CAT, 2: DOG}

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from practicum_work.analysis.compare import compare_experiments, summarise_experiment
-from practicum_work.errors import OutputExistsError, PetsegError
+from practicum_work.core.errors import OutputExistsError, PetsegError
 
 CLASSES = ('background', 'cat', 'dog')
 

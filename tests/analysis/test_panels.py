@@ -15,8 +15,8 @@ from practicum_work.analysis.panels import (
     read_label_map,
     render_panel,
 )
-from practicum_work.data.classes import IGNORE_COLOR, PALETTE
-from practicum_work.visualization import colourise_mask, overlay_mask
+from practicum_work.core.classes import IGNORE_COLOR, PALETTE
+from practicum_work.core.colours import colourise_mask, overlay_mask
 
 
 def test_error_map_colours_each_kind_of_pixel():

@@ -14,7 +14,7 @@ from practicum_work.analysis.postprocess_eval import (
     parse_grid,
     report_markdown,
 )
-from practicum_work.errors import PetsegError
+from practicum_work.core.errors import PetsegError
 
 
 def _prediction() -> Prediction:

@@ -8,13 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
+from practicum_work.core.errors import PetsegError
 from practicum_work.data.class_weights import (
     class_weight_report,
     config_line,
     count_split_pixels,
     weights_from_shares,
 )
-from practicum_work.errors import PetsegError
 from tests.conftest import REPO_ROOT
 
 REFERENCE_SHARES = (0.9086, 0.0498, 0.0416)

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from practicum_work.cli import main
+from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.data.inject_noise import inject_noise
 from practicum_work.data.noise_injection import NOISE_TYPES, noise_file_for, type_counts
-from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
 from tests.conftest import write_toy_dataset
 
 QUIET = dict(workers=1, show_progress=False)

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from practicum_work.cli import main
+from practicum_work.core.errors import OutputExistsError, PetsegError
 from practicum_work.data.demo_data import generate_demo_dataset
 from practicum_work.data.noise_injection import (
     NOISE_TYPES,
@@ -16,7 +17,6 @@ from practicum_work.data.noise_injection import (
     noise_file_for,
     type_counts,
 )
-from practicum_work.errors import OutputExistsError, PetsegError
 
 SMALL = dict(seed=0, n_train=14, n_val=14, n_test=4, size=64, show_progress=False)
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from practicum_work.cli import main
+from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.data.oxford_pet import carve_val, convert_oxford_pet, read_annotation_file
-from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
 
 HEADER = (
     '#Image CLASS-ID SPECIES BREED ID\n#ID: 1:37 Class ids\n#SPECIES: 1:Cat 2:Dog\n'

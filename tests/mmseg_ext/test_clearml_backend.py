@@ -8,10 +8,10 @@ import sys
 import pytest
 from mmengine.config import Config
 
-from practicum_work.clearml_task import TaskHandle
-from practicum_work.errors import PetsegError
+from practicum_work.core.errors import PetsegError
 from practicum_work.mmseg_ext.visualization import clearml_backend
 from practicum_work.mmseg_ext.visualization.clearml_backend import PetsegClearMLVisBackend
+from practicum_work.tracking.task import TaskHandle
 from tests.conftest import REPO_ROOT
 
 HYP2 = str(REPO_ROOT / 'configs' / 'hyp2_segformer_b0_wce.py')
@@ -201,7 +201,7 @@ def test_only_rank_zero_starts_a_task(monkeypatch, tracked):
 
 
 def test_clearml_not_importable_is_one_warning(monkeypatch, tracked, cfg):
-    from practicum_work import clearml_task
+    from practicum_work.tracking import task as clearml_task
 
     monkeypatch.setattr(clearml_backend, 'start_task', clearml_task.start_task)  # the real one
     monkeypatch.setitem(sys.modules, 'clearml', None)  # import clearml -> ImportError

@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from practicum_work.analysis.small_components import remove_small_components
+from practicum_work.mmseg_ext.segmentors.small_components import remove_small_components
 from tests.conftest import CONFIGS, HYP1
 
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import practicum_work.mmseg_ext  # noqa: F401
-from practicum_work.errors import DataLayoutError
+from practicum_work.core.errors import DataLayoutError
 from practicum_work.mmseg_ext.datasets import PetSegDataset
 
 

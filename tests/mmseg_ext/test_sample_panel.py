@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from practicum_work.data.classes import CLASSES, IGNORE_COLOR, PALETTE
+from practicum_work.core.classes import CLASSES, IGNORE_COLOR, PALETTE
 from practicum_work.mmseg_ext.visualization.sample_panel import (
     GAP,
     HEADER,

@@ -10,7 +10,7 @@ import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from practicum_work.data.classes import PALETTE
+from practicum_work.core.classes import PALETTE
 from practicum_work.mmseg_ext.hooks.sample_predictions_hook import (
     SamplePredictionsHook,
     evenly_spaced,

@@ -309,7 +309,7 @@ LABEL_QUALITY_SKIPS = {
 
 @pytest.mark.parametrize('fault', FILE_FAULTS)
 def test_label_quality_lists_what_it_cannot_score(fault, tiny_dataset, tmp_path):
-    from practicum_work.data.label_quality.run import scorable_samples
+    from practicum_work.label_quality.run import scorable_samples
 
     root = tmp_path / SOURCE_NAME
     shutil.copytree(tiny_dataset, root)

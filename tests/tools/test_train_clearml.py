@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from practicum_work.config_utils import cpu_quick_options
+from practicum_work.core.config import cpu_quick_options
 from tests.conftest import clearml_env, run_tool
 
 HYP1 = 'configs/hyp1_segformer_b0.py'

@@ -1,6 +1,6 @@
 """Per-pair checks: one image and its mask in memory, a small :class:`PairResult` out.
 
-The worker reads each file once (:mod:`practicum_work.data.eda.decode`) and returns only
+The worker reads each file once (:mod:`practicum_work.core.image_io`) and returns only
 counts, sizes, a content hash and anomalies, never pixels, so memory stays flat however many
 pairs are scanned.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from practicum_work.data.classes import BACKGROUND, FOREGROUND_CLASSES, VALID_LABELS
+from practicum_work.core.classes import BACKGROUND, FOREGROUND_CLASSES, VALID_LABELS
+from practicum_work.core.image_io import TRUNCATED, Decoded, read_image, read_mask
 from practicum_work.data.eda.anomalies import Anomaly
-from practicum_work.data.eda.decode import TRUNCATED, Decoded, read_image, read_mask
 
 DEFAULT_TINY_FG_PIXELS = 50  # a mask with 1..N foreground pixels is 'tiny'
 _EXACT_HIST_LIMIT = 1 << 24  # float32 histogram counts are exact below 2**24 pixels

@@ -6,9 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from practicum_work.data.eda.anomalies import Anomaly
-from practicum_work.data.eda.checks import PairJob
-from practicum_work.data.layout import (
+from practicum_work.core.errors import DataLayoutError
+from practicum_work.core.layout import (
     DEMO_DATA_HINT,
     IMAGE_DIR,
     IMAGE_SUFFIXES,
@@ -17,7 +16,8 @@ from practicum_work.data.layout import (
     pair_dirs,
     split_dirs,
 )
-from practicum_work.errors import DataLayoutError
+from practicum_work.data.eda.anomalies import Anomaly
+from practicum_work.data.eda.checks import PairJob
 
 
 @dataclass

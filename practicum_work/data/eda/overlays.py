@@ -17,10 +17,10 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFile, ImageFont
 
-from practicum_work.data.classes import CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
+from practicum_work.core.classes import CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
+from practicum_work.core.colours import STRAY_COLOR, colour_lut
+from practicum_work.core.image_io import read_mask
 from practicum_work.data.eda.checks import mask_class_ids
-from practicum_work.data.eda.decode import read_mask
-from practicum_work.visualization import STRAY_COLOR, colour_lut
 
 TILE = 256  # tile height in pixels
 MISSING_COLOR: tuple[int, int, int] = (90, 90, 90)

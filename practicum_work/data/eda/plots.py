@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.data.classes import CLASSES, PALETTE
+from practicum_work.core.classes import CLASSES, PALETTE
 
 PLOT_FILES: tuple[str, ...] = ('class_shares.png', 'foreground_share_hist.png', 'image_sizes.png')
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.progress import ordered_map
 from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, Anomaly
 from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS, check_pair
 from practicum_work.data.eda.inventory import inventory_split, resolve_splits
@@ -20,7 +21,6 @@ from practicum_work.data.eda.overlays import OverlayJob, draw_overlay
 from practicum_work.data.eda.plots import write_plots
 from practicum_work.data.eda.report import REPORT_FILE, sort_key, summarise
 from practicum_work.data.eda.statistics import SplitStatistics
-from practicum_work.progress import ordered_map
 
 DEFAULT_OVERLAYS = 8
 _CHUNKSIZE = 16

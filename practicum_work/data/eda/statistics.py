@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from practicum_work.data.classes import CLASSES, FOREGROUND_CLASSES, IGNORE_INDEX
+from practicum_work.core.classes import CLASSES, FOREGROUND_CLASSES, IGNORE_INDEX
 from practicum_work.data.eda.checks import PairResult
 
 HISTOGRAM_BINS = 20

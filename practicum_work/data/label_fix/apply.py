@@ -14,7 +14,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data.atomic import atomic_output_dir
+from practicum_work.core.atomic import atomic_output_dir
+from practicum_work.core.image_io import read_label_map
+from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
+from practicum_work.core.progress import ordered_map
 from practicum_work.data.label_fix.mask_policies import (
     class_pixel_counts,
     component_at,
@@ -23,9 +26,6 @@ from practicum_work.data.label_fix.mask_policies import (
     swap_species,
 )
 from practicum_work.data.label_fix.plan import PlanItem, item_to_json
-from practicum_work.data.layout import IMAGE_DIR, MASK_DIR
-from practicum_work.data.sample_io import read_label_map
-from practicum_work.progress import ordered_map
 
 KEPT_DECISIONS = ('keep', 'fix', 'review')
 PIXEL_KEYS = ('background', 'cat', 'dog', 'ignore', 'stray')

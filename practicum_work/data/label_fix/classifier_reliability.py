@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from practicum_work.data.classes import DOG
+from practicum_work.core.classes import DOG
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.data.classes import IGNORE_COLOR, IGNORE_INDEX, PALETTE, VALID_LABELS
+from practicum_work.core.classes import IGNORE_COLOR, IGNORE_INDEX, PALETTE, VALID_LABELS
+from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.core.progress import ordered_map
 from practicum_work.data.label_fix.apply import apply_changes
 from practicum_work.data.label_fix.plan import PlanItem
-from practicum_work.data.sample_io import UnreadableFileError, read_image_rgb, read_label_map
-from practicum_work.progress import ordered_map
 
 THUMB = 160
 TEXT_WIDTH = 420

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from practicum_work.data.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX, VALID_LABELS
+from practicum_work.core.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX, VALID_LABELS
 
 STRAY_POLICIES = ('ignore', 'background')
 EMPTY_POLICIES = ('drop', 'review')

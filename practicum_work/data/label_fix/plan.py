@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from practicum_work.data.classes import IGNORE_INDEX
+from practicum_work.core.classes import IGNORE_INDEX
 from practicum_work.data.label_fix.mask_policies import (
     EMPTY_POLICIES,
     MIXED_POLICIES,
     SIZE_POLICIES,
     STRAY_POLICIES,
 )
-from practicum_work.data.label_fix.scan import SampleScan
+from practicum_work.data.label_fix.sample_scan import SampleScan
 from practicum_work.data.label_fix.swap_detection import SpeciesVerdict
 
 DECISIONS: tuple[str, ...] = ('keep', 'fix', 'review', 'drop', 'left_out')

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from practicum_work.data.classes import CAT, DOG
+from practicum_work.core.classes import CAT, DOG
 
 
 @dataclass

@@ -20,10 +20,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from practicum_work.core.errors import PetsegError
+from practicum_work.core.image_io import read_image_rgb
 from practicum_work.data.label_fix.regions import SpeciesRegion, square_crop
 from practicum_work.data.label_fix.species_classifier_self import SpeciesJudgement
-from practicum_work.data.sample_io import read_image_rgb
-from practicum_work.errors import PetsegError
 
 IMAGENET_DOG_CLASSES = range(151, 269)
 IMAGENET_CAT_CLASSES = range(281, 286)

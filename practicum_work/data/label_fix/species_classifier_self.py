@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from practicum_work.data.classes import CAT, DOG
+from practicum_work.core.classes import CAT, DOG
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from practicum_work.data.classes import CAT, CLASSES, DOG
+from practicum_work.core.classes import CAT, CLASSES, DOG
 from practicum_work.data.label_fix.regions import SpeciesRegion
 
 

@@ -10,10 +10,10 @@ from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from practicum_work.data.classes import CLASSES, IGNORE_INDEX, PALETTE
-from practicum_work.data.header_check import unusable_pair_reason
-from practicum_work.data.layout import DEMO_DATA_HINT, IMAGE_SUFFIXES, pair_dirs
-from practicum_work.errors import DataLayoutError
+from practicum_work.core.classes import CLASSES, IGNORE_INDEX, PALETTE
+from practicum_work.core.errors import DataLayoutError
+from practicum_work.core.image_io import unusable_pair_reason
+from practicum_work.core.layout import DEMO_DATA_HINT, IMAGE_SUFFIXES, pair_dirs
 
 _SHOWN = 5
 

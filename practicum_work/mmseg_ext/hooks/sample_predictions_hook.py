@@ -10,7 +10,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
-from practicum_work.data.classes import CLASSES, PALETTE
+from practicum_work.core.classes import CLASSES, PALETTE
 from practicum_work.mmseg_ext.visualization.clearml_backend import SAMPLE_PREFIX
 from practicum_work.mmseg_ext.visualization.sample_panel import render_sample_panel
 

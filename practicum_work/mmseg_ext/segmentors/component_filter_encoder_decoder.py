@@ -7,7 +7,10 @@ from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
 from mmseg.utils import OptSampleList, SampleList
 
-from practicum_work.analysis.small_components import per_class_min_areas, remove_small_components
+from practicum_work.mmseg_ext.segmentors.small_components import (
+    per_class_min_areas,
+    remove_small_components,
+)
 
 
 @MODELS.register_module()
@@ -17,7 +20,7 @@ class ComponentFilterEncoderDecoder(EncoderDecoder):
     Configured by ``model.test_cfg.min_component_area`` (default 0 = off): an integer N removes
     cat/dog components with fewer than N pixels, a per-class list sets N per class (background
     included); removed pixels take the nearest kept class (see
-    :mod:`practicum_work.analysis.small_components`). Areas are counted at the original image
+    :mod:`.small_components`). Areas are counted at the original image
     size, after MMSeg resizes the logits back. Only ``pred_sem_seg`` changes; ``seg_logits`` stay
     the model's. Training and the weights are exactly ``EncoderDecoder``'s, so checkpoints load
     in either class. Everything that calls ``test_step``/``predict`` applies it: ``tools/test.py``,

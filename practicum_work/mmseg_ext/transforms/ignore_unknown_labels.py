@@ -7,7 +7,7 @@ from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log
 from mmseg.registry import TRANSFORMS
 
-from practicum_work.data.classes import IGNORE_INDEX
+from practicum_work.core.classes import IGNORE_INDEX
 
 
 @TRANSFORMS.register_module()

@@ -1,7 +1,7 @@
 """PetsegClearMLVisBackend: mmengine's ClearMLVisBackend that never stops a run.
 
 Differences from upstream (mmengine 0.10.7, see README "Known upstream issues"):
-- mode ``online`` / ``offline`` / ``off`` (:mod:`practicum_work.clearml_mode`): without a
+- mode ``online`` / ``offline`` / ``off`` (:mod:`practicum_work.tracking.mode`): without a
   configured server the run is tracked offline (one warning line), not killed;
 - any ClearML exception at start, while logging or at close becomes one warning line; the
   backend then stops reporting and the run goes on with local logging;
@@ -32,21 +32,21 @@ from mmengine.logging import print_log
 from mmengine.visualization import ClearMLVisBackend
 from mmseg.registry import VISBACKENDS
 
-from practicum_work.clearml_mode import IMPORT_HINT, resolve_mode
-from practicum_work.clearml_task import TaskHandle, close_task, start_task
-from practicum_work.data.classes import CLASSES
-from practicum_work.errors import PetsegError
-from practicum_work.mmseg_ext.visualization.run_summary import (
+from practicum_work.core.classes import CLASSES
+from practicum_work.core.errors import PetsegError
+from practicum_work.tracking.mode import IMPORT_HINT, resolve_mode
+from practicum_work.tracking.run_summary import (
     config_name,
     hyperparameters,
     run_tags,
 )
-from practicum_work.mmseg_ext.visualization.scalar_groups import (
+from practicum_work.tracking.scalar_groups import (
     chart_for,
     group_scalars,
     is_train_log,
     scalar_value,
 )
+from practicum_work.tracking.task import TaskHandle, close_task, start_task
 
 SAMPLE_PREFIX = 'val_sample_'
 _TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')

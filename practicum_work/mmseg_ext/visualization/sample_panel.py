@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from practicum_work.data.classes import IGNORE_COLOR, IGNORE_INDEX
+from practicum_work.core.classes import IGNORE_COLOR, IGNORE_INDEX
 
 UNKNOWN_COLOR = (128, 128, 128)  # mask values that are neither a class nor 255
 GAP = 4

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.data.eda.anomalies import SEVERITY
 from practicum_work.data.eda.scan import run_eda
-from practicum_work.errors import DataLayoutError, OutputExistsError, PetsegError
 
 UNICODE_STEM = 'chat été 01'
 UNICODE_FLAGGED = 'собака пустая 02'

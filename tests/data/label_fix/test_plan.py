@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from practicum_work.data.label_fix.plan import PolicySettings, plan_item, summarise
-from practicum_work.data.label_fix.scan import SampleScan
+from practicum_work.data.label_fix.sample_scan import SampleScan
 from practicum_work.data.label_fix.swap_detection import SpeciesVerdict
 
 COUNTS = {'background': 90, 'cat': 10, 'dog': 0, 'ignore': 0, 'stray': 0}

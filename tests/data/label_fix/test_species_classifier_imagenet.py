@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from practicum_work.cli import main
+from practicum_work.core.errors import PetsegError
 from practicum_work.data.label_fix import species_classifier_imagenet as imagenet
-from practicum_work.errors import PetsegError
 
 TINY = 'test_resnet'  # timm's 0.5 M-parameter test network with a 1000-class head
 

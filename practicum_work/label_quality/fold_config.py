@@ -1,0 +1,41 @@
+"""Build the config of one fold: the user's config trained on the fold's training samples."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from mmengine.config import Config
+
+from practicum_work.core.config import set_data_root
+
+
+def fold_training_config(
+    config: str | Path,
+    data_root: str | Path,
+    train_lists: dict[str, Path],
+    work_dir: Path,
+    options: dict[str, Any],
+) -> Config:
+    """``config`` with its train set replaced by the listed samples of each split.
+
+    ``train_lists`` maps a split to a stem list (PetSegDataset's ``ann_file``); several
+    splits become a ``ConcatDataset``. ``options`` are ``--cfg-options`` style overrides
+    (e.g. :func:`practicum_work.core.config.short_run_options`).
+    """
+    cfg = Config.fromfile(str(config))
+    cfg.merge_from_dict(options)
+    set_data_root(cfg, str(data_root))
+    template = cfg.train_dataloader.dataset
+    datasets = []
+    for split, listing in sorted(train_lists.items()):
+        dataset = copy.deepcopy(template)
+        dataset.data_prefix = dict(img_path=f'img/{split}', seg_map_path=f'labels/{split}')
+        dataset.ann_file = str(Path(listing).resolve())
+        datasets.append(dataset)
+    cfg.train_dataloader.dataset = (
+        datasets[0] if len(datasets) == 1 else dict(type='ConcatDataset', datasets=datasets)
+    )
+    cfg.work_dir = str(work_dir)
+    return cfg

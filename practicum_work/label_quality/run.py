@@ -1,0 +1,393 @@
+"""``petseg label-quality``: k-fold out-of-fold scoring, ranking, panels and proposed masks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.config import short_run_options
+from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
+from practicum_work.core.image_io import unusable_pair_reason
+from practicum_work.core.layout import MASK_DIR, pair_split
+from practicum_work.core.tool_runner import repo_path, run_tool_logged
+from practicum_work.data.dataset_copy import copy_dataset
+from practicum_work.label_quality.fold_config import fold_training_config
+from practicum_work.label_quality.folds import (
+    assign_folds,
+    fingerprint,
+    samples_digest,
+    write_stem_lists,
+)
+from practicum_work.label_quality.model_check import (
+    DEFAULT_MIN_IOU,
+    HeldoutAgreement,
+    describe_weakness,
+    weak_classes,
+)
+from practicum_work.label_quality.oof_predict import predict_heldout
+from practicum_work.label_quality.panels import save_panel
+from practicum_work.label_quality.proposals import changed_pixels, propose_mask
+from practicum_work.label_quality.scoring import image_quality
+
+
+@dataclass
+class LabelQualitySettings:
+    """How folds are trained and images are scored (the CLI's options)."""
+
+    folds: int = 5
+    iters: int = 400
+    crop: int = 128
+    batch_size: int = 8
+    lr: float | None = 6e-4
+    include_val: bool = False
+    temperature: float = 0.1
+    confidence: float = 0.9
+    flag_share: float = 0.01
+    worst_k: int = 12
+    min_model_iou: float = DEFAULT_MIN_IOU
+    allow_weak_models: bool = False
+    seed: int = 0
+    workers: int = 2
+    device: str = 'cpu'
+
+
+@dataclass
+class ScoredImage:
+    """One image's out-of-fold label-quality evidence."""
+
+    split: str
+    stem: str
+    fold: int
+    score: float
+    contradicted_share: float
+    dominant_contradiction: str | None
+    contradiction_pixels: dict[str, int]
+    flagged: bool
+    meets_flag_rule: bool  # flagged unless the fold models are too weak to be trusted
+    image: str
+    mask: str
+    rank: int = 0
+
+
+@dataclass
+class LabelQualityReport:
+    """What ``run_label_quality`` produced."""
+
+    report_dir: str
+    images: list[ScoredImage]
+    not_scored: dict[str, str]
+    folds_trained: int
+    folds_reused: int
+    wall_time_s: float
+    proposal_dir: str | None = None
+    settings: dict = field(default_factory=dict)
+    fold_times: list[dict] = field(default_factory=list)  # per fold: train_s, score_s, images
+    heldout_iou: dict[str, float | None] = field(default_factory=dict)
+    weak_classes: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[ScoredImage]:
+        """Flagged images, worst first."""
+        return [image for image in self.images if image.flagged]
+
+
+def scorable_samples(data_root: Path, splits: list[str]) -> tuple[list[str], dict[str, str]]:
+    """``split/stem`` ids that can be scored, and the others with the reason."""
+    usable, skipped = [], {}
+    for split in splits:
+        pairing = pair_split(data_root, split)
+        if not pairing.mask_dir.is_dir():
+            raise DataLayoutError(f'mask folder {pairing.mask_dir} does not exist')
+        for path in pairing.images_without_mask + pairing.ambiguous_images:
+            skipped[f'{split}/{path.stem}'] = 'no (unique) mask'
+        for pair in pairing.pairs:
+            reason = unusable_pair_reason(pair.image_path, pair.mask_path)
+            if reason:
+                skipped[f'{split}/{pair.stem}'] = reason
+            else:
+                usable.append(f'{split}/{pair.stem}')
+    return usable, skipped
+
+
+def _train_fold(
+    index: int,
+    members: list[str],
+    all_ids: list[str],
+    config: Path,
+    data_root: Path,
+    fold_dir: Path,
+    settings: LabelQualitySettings,
+) -> tuple[Path, dict[str, Path], bool]:
+    """Train (or reuse) the model of one fold; return its config, held-out lists, reused flag."""
+    from mmengine.config import Config
+
+    fold_dir.mkdir(parents=True, exist_ok=True)
+    heldout = set(members)
+    train_ids = [i for i in all_ids if i not in heldout]
+    options = short_run_options(
+        config,
+        iters=settings.iters,
+        crop=settings.crop,
+        batch_size=settings.batch_size,
+        lr=settings.lr,
+        workers=settings.workers,
+        seed=settings.seed + index,
+    )
+    key = fingerprint(
+        sorted(train_ids),
+        samples_digest(data_root, train_ids),  # edited masks or images: retrain
+        Config.fromfile(str(config)).pretty_text,  # with its _base_ files
+        sorted(options.items()),
+    )
+    checkpoint = fold_dir / f'iter_{settings.iters}.pth'
+    heldout_lists = write_stem_lists(members, fold_dir, 'heldout')
+    marker = fold_dir / 'fold.json'
+    reusable = checkpoint.is_file() and marker.is_file()
+    if reusable and json.loads(marker.read_text()).get('fingerprint') == key:
+        return fold_dir / 'config.py', heldout_lists, True
+    train_lists = write_stem_lists(train_ids, fold_dir, 'train')
+    cfg = fold_training_config(config, data_root, train_lists, fold_dir, options)
+    cfg.dump(str(fold_dir / 'config.py'))
+    run_tool_logged(
+        [str(repo_path('tools/train.py')), str(fold_dir / 'config.py')],
+        fold_dir / 'train.log',
+        f'fold {index + 1}/{settings.folds}: train',
+    )
+    if not checkpoint.is_file():
+        raise PetsegError(f'fold {index} finished without {checkpoint}; see {fold_dir}/train.log')
+    atomic_write_text(marker, json.dumps({'fingerprint': key, 'train_samples': len(train_ids)}))
+    return fold_dir / 'config.py', heldout_lists, False
+
+
+def _write_scores(report: Path, images: list[ScoredImage]) -> None:
+    rows = [asdict(image) for image in images]
+    (report / 'scores.json').write_text(json.dumps(rows, indent=2))
+    columns = [
+        'rank',
+        'split',
+        'stem',
+        'score',
+        'contradicted_share',
+        'dominant_contradiction',
+        'flagged',
+        'meets_flag_rule',
+        'fold',
+    ]
+    with (report / 'scores.csv').open('w', newline='') as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction='ignore')
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def run_label_quality(
+    data_root: str | Path,
+    config: str | Path,
+    out: str | Path,
+    settings: LabelQualitySettings | None = None,
+    propose_out: str | Path | None = None,
+    overwrite: bool = False,
+) -> LabelQualityReport:
+    """Score every train (+ val) image with a model that never saw it; rank, report, propose."""
+    settings = settings or LabelQualitySettings()
+    start = time.monotonic()
+    data_root, config, out = Path(data_root), Path(config), Path(out)
+    if not config.is_file():
+        raise PetsegError(f'config file {config} does not exist')
+    if not data_root.is_dir():
+        raise DataLayoutError(f'data root {data_root} does not exist')
+    check_output_outside(out, data_root)
+    if propose_out is not None:  # refuse now, not after training every fold
+        check_output_outside(propose_out, data_root)
+        if Path(propose_out).exists() and not overwrite:
+            raise OutputExistsError(f'{propose_out} already exists; pass --overwrite to replace it')
+    splits = ['train', 'val'] if settings.include_val else ['train']
+    sample_ids, not_scored = scorable_samples(data_root, splits)
+    if len(sample_ids) < settings.folds:
+        raise PetsegError(
+            f'{len(sample_ids)} usable samples in {data_root} ({", ".join(splits)}) cannot make '
+            f'{settings.folds} folds'
+        )
+    folds = assign_folds(sample_ids, settings.folds, settings.seed)
+    fold_of = {sample: i for i, members in enumerate(folds) for sample in members}
+    images: list[ScoredImage] = []
+    proposals: dict[str, np.ndarray] = {}
+    changes: dict[str, dict[str, int]] = {}
+    trained = reused = 0
+    fold_times: list[dict] = []
+    agreement = HeldoutAgreement()
+    with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
+        for sub in ('issue_maps', 'predictions', 'panels', 'proposals'):
+            (report / sub).mkdir()
+        for index, members in enumerate(folds):
+            fold_start = time.monotonic()
+            fold_config, heldout, was_reused = _train_fold(
+                index,
+                members,
+                sample_ids,
+                config,
+                data_root,
+                out / 'folds' / f'fold_{index}',
+                settings,
+            )
+            reused += was_reused
+            trained += not was_reused
+            checkpoint = fold_config.parent / f'iter_{settings.iters}.pth'
+            score_start, scored_before = time.monotonic(), len(images)
+            for split, prediction in predict_heldout(
+                fold_config, checkpoint, heldout, settings.batch_size, 0, settings.device
+            ):
+                sample_id = f'{split}/{prediction.stem}'
+                quality, codes = image_quality(
+                    prediction.probs, prediction.gt, settings.temperature, settings.confidence
+                )
+                meets_rule = quality.contradicted_share >= settings.flag_share
+                name = f'{split}_{prediction.stem}.png'
+                cv2.imwrite(str(report / 'issue_maps' / name), codes)
+                predicted = prediction.probs.argmax(axis=0).astype(np.uint8)
+                agreement.update(predicted, prediction.gt)
+                cv2.imwrite(str(report / 'predictions' / name), predicted)
+                if meets_rule:
+                    proposal = propose_mask(prediction.probs, prediction.gt, codes)
+                    relative = f'{MASK_DIR}/{split}/{prediction.stem}.png'
+                    proposals[relative] = proposal
+                    # against the label as scored (an RGB or palette file was decoded to ids)
+                    changes[relative] = changed_pixels(prediction.gt, proposal)
+                images.append(
+                    ScoredImage(
+                        split=split,
+                        stem=prediction.stem,
+                        fold=fold_of[sample_id],
+                        score=round(quality.score, 6),
+                        contradicted_share=round(quality.contradicted_share, 6),
+                        dominant_contradiction=quality.dominant_contradiction,
+                        contradiction_pixels=quality.contradiction_pixels,
+                        flagged=meets_rule,
+                        meets_flag_rule=meets_rule,
+                        image=prediction.image_path,
+                        mask=str(data_root / MASK_DIR / split / f'{prediction.stem}.png'),
+                    )
+                )
+            fold_times.append(
+                {
+                    'fold': index,
+                    'train_s': None if was_reused else round(score_start - fold_start, 1),
+                    'score_s': round(time.monotonic() - score_start, 1),
+                    'images': len(images) - scored_before,
+                }
+            )
+        images.sort(key=lambda item: (item.score, item.split, item.stem))
+        heldout_iou = agreement.iou()
+        weak = weak_classes(heldout_iou, settings.min_model_iou)
+        trusted = not weak or settings.allow_weak_models
+        if not trusted:  # rank and report, but flag nothing and propose nothing
+            for image in images:
+                image.flagged = False
+            proposals, changes = {}, {}
+        for relative, proposal in proposals.items():
+            split, stem = Path(relative).parent.name, Path(relative).stem
+            cv2.imwrite(str(report / 'proposals' / f'{split}_{stem}.png'), proposal)
+        for rank, image in enumerate(images, start=1):
+            image.rank = rank
+        _write_scores(report, images)
+        _write_worst_panels(report, images[: settings.worst_k])
+        summary = {
+            'settings': asdict(settings),
+            'data_root': str(data_root),
+            'config': str(config),
+            'scored': len(images),
+            'flagged': sum(image.flagged for image in images),
+            'meets_flag_rule': sum(image.meets_flag_rule for image in images),
+            'not_scored': not_scored,
+            'folds_trained': trained,
+            'folds_reused': reused,
+            'fold_times': fold_times,
+            'heldout_iou': heldout_iou,
+            'weak_classes': weak,
+            'flags_withheld': None
+            if trusted
+            else describe_weakness(heldout_iou, weak, settings.min_model_iou),
+        }
+        (report / 'summary.json').write_text(json.dumps(summary, indent=2))
+    proposal_dir = None
+    if propose_out is not None and not trusted:
+        raise PetsegError(
+            f'{describe_weakness(heldout_iou, weak, settings.min_model_iou)}; {propose_out} was '
+            f'not written (the report is in {out / "report"}). Train stronger fold models '
+            '(pretrained weights, more iterations), or pass --allow-weak-models to write it '
+            'anyway: the fold models are reused, so a rerun only scores'
+        )
+    if propose_out is not None:
+        proposal_dir = str(
+            _write_proposals(data_root, Path(propose_out), proposals, changes, images, overwrite)
+        )
+    return LabelQualityReport(
+        report_dir=str(out / 'report'),
+        images=images,
+        not_scored=not_scored,
+        folds_trained=trained,
+        folds_reused=reused,
+        wall_time_s=round(time.monotonic() - start, 1),
+        proposal_dir=proposal_dir,
+        settings=asdict(settings),
+        fold_times=fold_times,
+        heldout_iou=heldout_iou,
+        weak_classes=weak,
+    )
+
+
+def _write_worst_panels(report: Path, worst: list[ScoredImage]) -> None:
+    for image in worst:
+        name = f'{image.split}_{image.stem}.png'
+        picture = cv2.cvtColor(cv2.imread(image.image, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        given = cv2.imread(image.mask, cv2.IMREAD_UNCHANGED)
+        predicted = cv2.imread(str(report / 'predictions' / name), cv2.IMREAD_UNCHANGED)
+        codes = cv2.imread(str(report / 'issue_maps' / name), cv2.IMREAD_UNCHANGED)
+        title = (
+            f'rank {image.rank}  {image.split}/{image.stem}  score {image.score:.3f}  '
+            f'contradicted {image.contradicted_share:.1%}  '
+            f'({image.dominant_contradiction or "none"})'
+        )
+        save_panel(
+            report / 'panels' / f'worst_{image.rank:03d}_{name}',
+            picture,
+            given,
+            predicted,
+            codes,
+            title,
+        )
+
+
+def _write_proposals(
+    data_root: Path,
+    out: Path,
+    proposals: dict[str, np.ndarray],
+    changed: dict[str, dict[str, int]],
+    images: list[ScoredImage],
+    overwrite: bool,
+) -> Path:
+    """clean_v2: the dataset with the flagged masks replaced, and a manifest of every change."""
+    by_mask = {f'{MASK_DIR}/{i.split}/{i.stem}.png': i for i in images}
+    changes = []
+    for relative in sorted(proposals):
+        image = by_mask[relative]
+        changes.append(
+            {
+                'mask': relative,
+                'score': image.score,
+                'dominant_contradiction': image.dominant_contradiction,
+                'changed_pixels': changed[relative],
+                'reason': 'out-of-fold prediction where confidently contradicting the given label',
+            }
+        )
+    manifest = {'source': str(data_root), 'changed_masks': len(changes), 'changes': changes}
+    extra = {'manifest.json': json.dumps(manifest, indent=2)}
+    return copy_dataset(
+        data_root, out, replace_masks=proposals, extra_files=extra, overwrite=overwrite
+    )
