@@ -350,3 +350,55 @@ def unusable_pair_reason(image_path: Path, mask_path: Path) -> str | None:
     if image_size != mask_size:
         return f'image size {image_size} != mask size {mask_size}'
     return None
+
+
+def _as_rgb(pixels: np.ndarray, bgr: bool) -> np.ndarray:
+    """Any decoded array (grey, grey+alpha, BGR(A)/RGB(A), 16-bit) as RGB uint8 for display."""
+    if pixels.dtype == np.uint16:
+        pixels = (pixels >> 8).astype(np.uint8)
+    elif pixels.dtype != np.uint8:
+        pixels = np.clip(pixels, 0, 255).astype(np.uint8)
+    if pixels.ndim == 2:
+        return np.dstack([pixels] * 3)
+    if pixels.shape[2] == 2:
+        return np.dstack([pixels[..., 0]] * 3)
+    rgb = pixels[..., :3]
+    return np.ascontiguousarray(rgb[..., ::-1] if bgr else rgb)
+
+
+def read_image_for_display(path: str | Path) -> tuple[np.ndarray | None, str]:
+    """RGB pixels as far as they decode (partial for a truncated file) and a note; None if none.
+
+    For pictures of damaged files only: every check uses :func:`read_image`.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None, 'image unreadable'
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED) if data else None
+    if pixels is not None:
+        return _as_rgb(pixels, bgr=True), ''
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return _as_rgb(np.asarray(image.convert('RGB')), bgr=False), 'partly decoded'
+    except (OSError, ValueError, SyntaxError):
+        return None, 'image unreadable'
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def read_class_map(path: str | Path, num_classes: int) -> np.ndarray:
+    """A mask as the training pipeline sees it: (H, W) uint8, values that are no class -> 255.
+
+    Decoded like MMSeg's ``LoadAnnotations`` (PIL, :func:`read_label_map`); a file that is no
+    single-channel mask raises ``ValueError`` naming it.
+    """
+    try:
+        mask, _ = read_label_map(path)
+    except UnreadableFileError as err:
+        raise ValueError(f'{path}: cannot be read as a single-channel mask ({err})') from None
+    mask = mask.astype(np.int64)
+    mask[(mask >= num_classes) & (mask != 255)] = 255
+    return mask.astype(np.uint8)

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from practicum_work.core.colours import legend_handles, overlay_mask
+from practicum_work.core.colours import overlay_mask
 from practicum_work.label_quality.scoring import (
     CONTRADICTION_CODES,
     ISSUE_COLOURS,
     colour_issue_map,
 )
+from practicum_work.vis.panels import Tile, class_legend, compose_panel, save_png
+
+PANEL_HEIGHT = 256
 
 
 def save_panel(
@@ -22,32 +25,12 @@ def save_panel(
     codes: np.ndarray,
     title: str,
 ) -> None:
-    """Write one 4-column review panel as PNG (RGB arrays in, matplotlib Agg)."""
-    import matplotlib
-
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
-    columns = [
-        ('image', image),
-        ('given mask', overlay_mask(image, given)),
-        ('out-of-fold prediction', overlay_mask(image, predicted)),
-        ('issue map', colour_issue_map(codes)),
+    """Write one 4-column review panel as PNG (RGB image, label maps and issue codes in)."""
+    tiles = [
+        Tile(image, 'image'),
+        Tile(overlay_mask(image, given), 'given mask'),
+        Tile(overlay_mask(image, predicted), 'out-of-fold prediction'),
+        Tile(colour_issue_map(codes), 'issue map', nearest=True),
     ]
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.8))
-    for ax, (name, picture) in zip(axes, columns):
-        ax.imshow(picture)
-        ax.set_title(name, fontsize=9)
-        ax.axis('off')
-    issues = [
-        Patch(color=np.array(ISSUE_COLOURS[code]) / 255, label=name)
-        for name, code in CONTRADICTION_CODES.items()
-    ]
-    fig.legend(
-        handles=legend_handles() + issues, loc='lower center', ncol=8, fontsize=7, frameon=False
-    )
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.07, 1, 0.95))
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    issues = [(name, tuple(ISSUE_COLOURS[code])) for name, code in CONTRADICTION_CODES.items()]
+    save_png(path, compose_panel(tiles, [title], [*class_legend(), *issues], PANEL_HEIGHT))

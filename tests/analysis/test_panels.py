@@ -64,7 +64,7 @@ def test_render_panel_writes_a_png(tmp_path):
     )  # fmt: skip
     written = render_panel(job)
     panel = cv2.imread(written)
-    assert panel.shape == (400, 1300, 3)
+    assert panel.shape == (8 + 17 + 20 + 256 + 28, 4 * 320 + 3 * 4, 3)  # 32x40 tiles at 256 rows
     bad = PanelJob(job.image_path, job.mask_path, str(tmp_path / 'i.jpg'), job.out_path, 't')
     with pytest.raises(ValueError):
         render_panel(bad)  # a colour image is no label map

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from practicum_work.core.classes import IGNORE_COLOR, PALETTE
-from practicum_work.core.colours import STRAY_COLOR, colourise_mask, legend_handles, overlay_mask
+from practicum_work.core.colours import STRAY_COLOR, colourise_mask, overlay_mask
 
 
 def test_colours_for_classes_ignore_and_stray_values():
@@ -20,5 +20,6 @@ def test_overlay_rounds_and_keeps_background():
     assert tuple(out[0, 1]) == tuple(int(np.rint(0.5 * 101 + 0.5 * c)) for c in PALETTE[2])
 
 
-def test_legend_names_every_class_and_ignore():
-    assert [h.get_label() for h in legend_handles()] == ['background', 'cat', 'dog', 'ignore (255)']
+def test_sixteen_bit_values_and_another_palette():
+    rgb = colourise_mask(np.array([[1, 300, 255]], np.uint16), palette=((0, 0, 0), (9, 9, 9)))
+    assert [tuple(c) for c in rgb[0]] == [(9, 9, 9), STRAY_COLOR, IGNORE_COLOR]

@@ -15,7 +15,8 @@ from practicum_work.mmseg_ext.hooks.sample_predictions_hook import (
     SamplePredictionsHook,
     evenly_spaced,
 )
-from practicum_work.mmseg_ext.visualization.sample_panel import HEADER
+from practicum_work.vis.panels import GAP, LEGEND_HEIGHT
+from practicum_work.vis.panels import TITLE_HEIGHT as HEADER
 
 
 def test_evenly_spaced():
@@ -66,5 +67,6 @@ def test_hook_renders_only_the_chosen_images_with_the_current_iteration(tmp_path
         ('val_sample_val_4', 200),
     ]
     panel = sent[1][1]
-    assert panel.shape[1] == 3 * 8 + 8  # three 8 px panels, two gaps
-    assert (panel[HEADER + 4, -1] == PALETTE[2]).all()  # prediction panel: dog
+    assert panel.shape[0] == HEADER + 8 + LEGEND_HEIGHT  # one row of 8 px tiles
+    prediction = panel[HEADER : HEADER + 8, 2 * (8 + GAP) : 3 * 8 + 2 * GAP]
+    assert (prediction == PALETTE[2]).all()  # the third tile, the prediction: dog

@@ -14,7 +14,8 @@ from PIL import Image
 
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.data.label_fix import run as pipeline
-from practicum_work.data.label_fix.contact_sheet import THUMB
+from practicum_work.data.label_fix.contact_sheet import THUMB, render_row
+from practicum_work.data.label_fix.plan import PlanItem
 from practicum_work.data.label_fix.run import FixLabelsSettings, build_plan, run_fix_labels
 
 SWAPPED = {('train', 'train_0002'), ('train', 'train_0005'), ('val', 'val_0001')}
@@ -79,7 +80,9 @@ def test_dry_run_writes_plan_and_contact_sheet_only(toy_dataset, tmp_path):
     sheets = sorted(plan_dir.glob('contact_sheet_*.png'))
     assert result.contact_sheets == sheets
     heights = [Image.open(p).size[1] for p in sheets]
-    assert sum(heights) == THUMB * len(flagged)
+    rows = [render_row((toy_dataset, PlanItem(**item))) for item in flagged]
+    assert all(row.shape[0] > THUMB for row in rows)  # tiles, caption and legend
+    assert sum(heights) == sum(row.shape[0] + 2 for row in rows)  # one row per flagged sample
 
 
 def test_plan_is_the_same_for_any_number_of_workers(toy_dataset):
