@@ -8,7 +8,7 @@ which costs the same to run), the same images (``--images`` generated clean 256 
 images) and the same batch size:
 
 * ours: :func:`practicum_work.analysis.inference.iter_predictions` over
-  ``inference.load_config(...)``'s test dataloader, i.e. what ``petseg best-worst`` (and
+  ``inference.load_split_config(...)``'s test dataloader, i.e. what ``petseg best-worst`` (and
   postprocess-eval, label-quality) runs: MMSeg's test pipeline, ``model.test_step``, and per
   image the ground truth and prediction as numpy arrays; the small-component filter off (the
   configs' default);
@@ -64,7 +64,7 @@ def measure(root: Path, checkpoint: Path, batch_size: int, repeats: int) -> dict
 
     from practicum_work.analysis import inference
 
-    cfg = inference.load_config(
+    cfg = inference.load_split_config(
         REPO / CONFIG, split='test', data_root=str(root), batch_size=batch_size, num_workers=0
     )
     model = inference.build_model(cfg, checkpoint, 'cpu')

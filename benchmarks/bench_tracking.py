@@ -40,24 +40,16 @@ ITER_TIME = re.compile(r'Iter\(train\) \[\s*\d+/\d+\].*?\btime: ([0-9.]+)')
 
 def train_args(data_root: Path, work_dir: Path, iters: int) -> list[str]:
     """tools/train.py with the README's CPU recipe at 128 px, batch 4, 2 loader workers."""
+    from practicum_work.core.config import cpu_quick_options
+    from practicum_work.core.tool_runner import cfg_option_args
+
+    config = REPO / 'configs/hyp1_segformer_b0.py'
     val_interval = max(1, iters // 2)
-    options = {
-        'data_root': data_root,
-        'train_cfg.max_iters': iters,
-        'train_cfg.val_interval': val_interval,
-        'default_hooks.checkpoint.interval': val_interval,
-        'default_hooks.logger.interval': 5,
-        'train_dataloader.batch_size': 4,
-        'train_dataloader.dataset.pipeline.4.crop_size': '(128,128)',
-        'model.data_preprocessor.size': '(128,128)',
-        'val_dataloader.dataset.pipeline.1.scale': '(128,128)',
-        'model.backbone.init_cfg': None,
-    }
-    for loader in ('train_dataloader', 'val_dataloader'):
-        options[f'{loader}.num_workers'] = 2
+    options = cpu_quick_options(config, iters, val_interval, crop=128, batch_size=4, eval_scale=128)
+    options['default_hooks.logger.interval'] = 5
+    options['data_root'] = str(data_root)
     args = [str(REPO / 'tools/train.py'), 'configs/hyp1_segformer_b0.py', '--work-dir']
-    args += [str(work_dir), '--cfg-options', *(f'{k}={v}' for k, v in options.items())]
-    return args
+    return [*args, str(work_dir), *cfg_option_args(options)]
 
 
 def run_once(mode: str, data_root: Path, root: Path, index: int, iters: int) -> dict:

@@ -66,7 +66,7 @@ def _apply_run_settings(cfg, root: Path, args: argparse.Namespace) -> None:
     )
 
     options = cpu_quick_options(
-        max_iters=args.iters, val_interval=args.val_interval, crop=args.crop,
+        cfg, max_iters=args.iters, val_interval=args.val_interval, crop=args.crop,
         batch_size=args.batch_size, workers=0,
     )  # fmt: skip
     options.update(scaled_schedule_options(cfg, args.iters))

@@ -17,8 +17,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from practicum_work.core.checkpoints import pick_checkpoint
 from practicum_work.core.config import short_run_options
 from practicum_work.core.errors import OutputExistsError, PetsegError
+from practicum_work.core.paths import DEFAULT_DEMO_DIR
 from practicum_work.core.tool_runner import cfg_option_args, repo_path, run_tool_logged
 
 HYP1 = 'configs/hyp1_segformer_b0.py'
@@ -75,14 +77,11 @@ def train_options(settings: DemoSettings, data_root: Path) -> dict:
 
 
 def best_checkpoint(work_dir: Path) -> Path:
-    """The best-by-mDice checkpoint of a training run (else its last one)."""
-    best = sorted(work_dir.glob('best_mDice_iter_*.pth'))
-    if best:
-        return best[-1]
-    last = work_dir / 'last_checkpoint'
-    if last.is_file():
-        return Path(last.read_text().strip())
-    raise PetsegError(f'no checkpoint found in {work_dir}')
+    """The checkpoint of a training run the demo tests (see ``core.checkpoints``)."""
+    checkpoint = pick_checkpoint(work_dir)
+    if checkpoint is None:
+        raise PetsegError(f'no checkpoint found in {work_dir}')
+    return checkpoint
 
 
 def new_run_dir(out_root: Path) -> Path:
@@ -298,7 +297,7 @@ def _noise_headline(noise_file: Path, eda_report: dict, plan_summary: dict, plan
 
 
 def run_demo(
-    out_root: str | Path = 'work_dirs/demo',
+    out_root: str | Path = DEFAULT_DEMO_DIR,
     settings: DemoSettings | None = None,
     show_progress: bool = True,
     say: Callable[[str], None] = print,

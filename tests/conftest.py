@@ -115,10 +115,10 @@ def quick_cfg_options(data_root: Path, max_iters: int) -> list[str]:
     from practicum_work.core.config import cpu_quick_options
     from practicum_work.core.tool_runner import cfg_option_args
 
-    opts = cpu_quick_options(max_iters=max_iters, val_interval=2, crop=64, batch_size=2, workers=0)
+    opts = cpu_quick_options(
+        REPO_ROOT / HYP1, max_iters, val_interval=2, crop=64, batch_size=2, workers=0, eval_scale=64
+    )
     opts['data_root'] = str(data_root)
-    opts['val_dataloader.dataset.pipeline.1.scale'] = (64, 64)
-    opts['test_dataloader.dataset.pipeline.1.scale'] = (64, 64)
     return cfg_option_args(opts)
 
 

@@ -28,7 +28,7 @@ def test_config_builds_model_and_datasets(config, tiny_dataset):
     from mmseg.registry import DATASETS, MODELS
 
     cfg = Config.fromfile(str(config))
-    cfg.merge_from_dict(cpu_quick_options(crop=64))
+    cfg.merge_from_dict(cpu_quick_options(cfg, crop=64))
     set_data_root(cfg, str(tiny_dataset))
     init_default_scope('mmseg')
     model = revert_sync_batchnorm(MODELS.build(cfg.model))

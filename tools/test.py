@@ -16,10 +16,9 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from practicum_work import compat
+from practicum_work.core.checkpoints import is_remote
 from practicum_work.core.config import load_tool_config
 from practicum_work.core.errors import PetsegError, user_message
-
-REMOTE_PREFIXES = ('http://', 'https://', 'open-mmlab://', 's3://')
 
 
 def parse_args():
@@ -77,7 +76,7 @@ def trigger_visualization_hook(cfg, args):
 def main():
     args = parse_args()
     compat.quiet_upstream_warnings()
-    if not args.checkpoint.startswith(REMOTE_PREFIXES) and not osp.isfile(args.checkpoint):
+    if not is_remote(args.checkpoint) and not osp.isfile(args.checkpoint):
         raise PetsegError(f'checkpoint {args.checkpoint} does not exist')
     cfg = load_tool_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     # ClearML (if on): a test run is a task of its own, type testing, <config>_test_<timestamp>.

@@ -36,6 +36,7 @@ from practicum_work.analysis.per_image_metrics import (
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES
 from practicum_work.core.errors import OutputExistsError, PetsegError
+from practicum_work.core.paths import default_analysis_dir, experiment_name
 from practicum_work.core.progress import ordered_map
 from practicum_work.mmseg_ext.segmentors.small_components import FILL_RULE, MinArea
 
@@ -225,10 +226,10 @@ def run_best_worst(
     """
     if k < 1:
         raise PetsegError(f'--k must be >= 1, got {k}')
-    out = Path(out or Path('work_dirs') / inference.experiment_name(config) / 'best_worst')
+    out = Path(out or default_analysis_dir(config, 'best_worst'))
     if out.exists() and not overwrite:  # before the slow model build
         raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
-    cfg = inference.load_config(
+    cfg = inference.load_split_config(
         config, split, data_root, batch_size, workers, min_area, cfg_options
     )
     check_output_outside(out, cfg.test_dataloader.dataset.data_root)
@@ -275,7 +276,7 @@ def run_best_worst(
         (tmp / 'confusion_matrix.json').write_text(json.dumps(confusion_json, indent=2))
         plot_confusion_matrix(
             total, tmp / 'confusion_matrix.png', class_names,
-            f'{inference.experiment_name(config)} on {split} (row-normalised)',
+            f'{experiment_name(config)} on {split} (row-normalised)',
         )  # fmt: skip
         (tmp / 'scores.csv').write_text(scores_csv(records, class_names))
         result = BestWorstResult(

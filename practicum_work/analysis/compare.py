@@ -26,13 +26,13 @@ from datetime import datetime
 from pathlib import Path
 
 from practicum_work.core.atomic import atomic_output_dir
+from practicum_work.core.checkpoints import best_iteration, pick_checkpoint
 from practicum_work.core.classes import CLASSES
 from practicum_work.core.errors import PetsegError
+from practicum_work.core.paths import DEFAULT_COMPARE_DIR
 
 DASH = '—'
 _TEST_FILE = re.compile(r'^metrics_test_(.+)\.json$')
-_BEST_CKPT = re.compile(r'^best_mDice_iter_(\d+)\.pth$')
-_ITER_CKPT = re.compile(r'^iter_(\d+)\.pth$')
 _LOG_TIME = re.compile(r'^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) - ')
 _BN_BUFFERS = ('running_mean', 'running_var', 'num_batches_tracked')
 SPLIT_METRICS = ('mIoU', 'mDice', 'aAcc')
@@ -169,27 +169,6 @@ def train_time_seconds(work_dir: Path) -> float | None:
     return total if found else None
 
 
-def pick_checkpoint(work_dir: Path) -> Path | None:
-    """The best-by-mDice checkpoint (highest iteration), else ``last_checkpoint``, else newest."""
-    best = sorted(
-        (p for p in work_dir.glob('best_mDice_iter_*.pth') if _BEST_CKPT.match(p.name)),
-        key=lambda p: int(_BEST_CKPT.match(p.name).group(1)),
-    )
-    if best:
-        return best[-1]
-    last = work_dir / 'last_checkpoint'
-    if last.is_file():
-        candidate = Path(last.read_text().strip())
-        candidate = candidate if candidate.is_absolute() else work_dir / candidate.name
-        if candidate.is_file():
-            return candidate
-    iters = sorted(
-        (p for p in work_dir.glob('iter_*.pth') if _ITER_CKPT.match(p.name)),
-        key=lambda p: int(_ITER_CKPT.match(p.name).group(1)),
-    )
-    return iters[-1] if iters else None
-
-
 def count_parameters(checkpoint: Path) -> int:
     """Number of weights in the checkpoint's ``state_dict`` (BN running statistics excluded)."""
     import torch
@@ -222,8 +201,8 @@ def summarise_experiment(work_dir: str | Path, name: str | None = None) -> Exper
     if best:
         summary.best_iter = best[0]
         summary.val = {**best[1], 'iteration': best[0]}
-    elif checkpoint and _BEST_CKPT.match(checkpoint.name):
-        summary.best_iter = int(_BEST_CKPT.match(checkpoint.name).group(1))
+    elif checkpoint and best_iteration(checkpoint) is not None:
+        summary.best_iter = best_iteration(checkpoint)
     summary.test = read_test_record(work_dir, summary.best_iter, summary.notes)
     summary.train_time_s = train_time_seconds(work_dir)
     if checkpoint:
@@ -407,7 +386,7 @@ def _unique_names(work_dirs: Sequence[Path]) -> list[str]:
 
 def compare_experiments(
     work_dirs: Sequence[str | Path],
-    out: str | Path = 'work_dirs/compare',
+    out: str | Path = DEFAULT_COMPARE_DIR,
     rank_by: str = 'val',
     overwrite: bool = False,
 ) -> CompareResult:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from practicum_work.core.classes import CLASSES, PALETTE
-from practicum_work.core.config import set_data_root
+from practicum_work.core.config import load_config
 from practicum_work.core.errors import PetsegError
 from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
 from practicum_work.core.progress import progress_bar
@@ -39,11 +39,6 @@ class Prediction:
     gt: np.ndarray
     pred: np.ndarray
     probs: np.ndarray | None = None
-
-
-def experiment_name(config: str | Path) -> str:
-    """The experiment's name: the config file's stem (as tools/train.py names work dirs)."""
-    return Path(config).stem
 
 
 def set_min_component_area(cfg: Any, min_area: MinArea) -> None:
@@ -70,7 +65,7 @@ def configured_min_area(cfg: Any) -> Any:
     return (cfg.model.get('test_cfg') or {}).get('min_component_area', 0) or 0
 
 
-def load_config(
+def load_split_config(
     config: str | Path,
     split: str = 'test',
     data_root: str | None = None,
@@ -84,17 +79,7 @@ def load_config(
     ``min_area`` (not None) overrides ``model.test_cfg.min_component_area``; ``cfg_options``
     are merged like ``--cfg-options`` of tools/test.py.
     """
-    from mmengine.config import Config
-
-    if not Path(config).is_file():
-        raise PetsegError(f'config file {config} does not exist')
-    cfg = Config.fromfile(str(config))
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-        if 'data_root' in cfg_options:
-            set_data_root(cfg, cfg_options['data_root'])
-    if data_root is not None:
-        set_data_root(cfg, str(data_root))
+    cfg = load_config(config, cfg_options, data_root)
     point_at_split(cfg, split)
     loader = cfg.test_dataloader
     if batch_size is not None:

@@ -21,6 +21,7 @@ from practicum_work.analysis.per_image_metrics import confusion_matrix, split_me
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.classes import CLASSES
 from practicum_work.core.errors import OutputExistsError, PetsegError
+from practicum_work.core.paths import default_analysis_dir
 from practicum_work.mmseg_ext.segmentors.small_components import FILL_RULE, remove_small_components
 
 DEFAULT_GRID: tuple[int, ...] = (0, 16, 32, 64, 128, 256, 512, 1024)
@@ -185,10 +186,12 @@ def run_postprocess_eval(
     grid = sorted({int(n) for n in grid} | {0})
     if any(n < 0 for n in grid):
         raise PetsegError(f'grid values must be >= 0, got {grid}')
-    out = Path(out or Path('work_dirs') / inference.experiment_name(config) / 'postprocess_eval')
+    out = Path(out or default_analysis_dir(config, 'postprocess_eval'))
     if out.exists() and not overwrite:  # before the slow model build
         raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
-    cfg = inference.load_config(config, val_split, data_root, batch_size, workers, 0, cfg_options)
+    cfg = inference.load_split_config(
+        config, val_split, data_root, batch_size, workers, 0, cfg_options
+    )
     check_output_outside(out, cfg.test_dataloader.dataset.data_root)
     with atomic_output_dir(out, overwrite) as tmp:
         model = inference.build_model(cfg, checkpoint, device)

@@ -64,10 +64,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from practicum_work.core.paths import default_label_quality_dir
     from practicum_work.label_quality.run import LabelQualitySettings, run_label_quality
 
-    name = Path(args.data_root).resolve().name
-    out = Path(args.out or f'work_dirs/label_quality/{name}')
+    out = Path(args.out or default_label_quality_dir(args.data_root))
     settings = LabelQualitySettings(
         folds=args.folds,
         iters=args.iters,

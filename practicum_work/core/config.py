@@ -1,11 +1,57 @@
-"""Helpers that adjust an MMEngine config the way the README's recipes describe."""
+"""The one config loader, and helpers that adjust an MMEngine config as the README's recipes do.
+
+Pipeline steps are found by their ``type`` (:func:`pipeline_key`), never by list position, so a
+config whose pipeline gains a step (the binary base inserts one) gets the same options.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from practicum_work.core.errors import PetsegError
+
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def load_config(
+    config: str | Path | Any,
+    cfg_options: dict[str, Any] | None = None,
+    data_root: str | Path | None = None,
+) -> Any:
+    """An MMEngine ``Config`` from a file (or a copy of a ``Config``), options merged.
+
+    ``cfg_options`` merge as ``--cfg-options`` do (``data_root`` among them, or the argument,
+    re-points the three dataloaders). A missing file is a one-line :class:`PetsegError`.
+    """
+    from mmengine.config import Config
+
+    if isinstance(config, Config):
+        cfg = Config(config.to_dict(), filename=config.filename)
+    else:
+        if not Path(config).is_file():
+            raise PetsegError(f'config file {config} does not exist')
+        cfg = Config.fromfile(str(config))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+        if 'data_root' in cfg_options:
+            set_data_root(cfg, cfg_options['data_root'])
+    if data_root is not None:
+        set_data_root(cfg, str(data_root))
+    return cfg
+
+
+def pipeline_key(cfg: Any, loader: str, step_type: str, field: str) -> str:
+    """The ``--cfg-options`` key of ``field`` of the first ``step_type`` step of ``loader``.
+
+    ``pipeline_key(cfg, 'train_dataloader', 'RandomCrop', 'crop_size')`` ->
+    ``'train_dataloader.dataset.pipeline.4.crop_size'`` for the pets dataset base.
+    """
+    pipeline = cfg[loader].dataset.get('pipeline') or []
+    for index, step in enumerate(pipeline):
+        if step.get('type') == step_type:
+            return f'{loader}.dataset.pipeline.{index}.{field}'
+    raise PetsegError(f'{loader} of {cfg.filename} has no {step_type} step')
 
 
 def load_tool_config(
@@ -20,18 +66,8 @@ def load_tool_config(
     the work dir is, by priority, ``work_dir``, the config's, or ``./work_dirs/<config name>``.
     A missing config file is a one-line :class:`PetsegError`.
     """
-    from mmengine.config import Config
-
-    from practicum_work.core.errors import PetsegError
-
-    if not Path(config).is_file():
-        raise PetsegError(f'config file {config} does not exist')
-    cfg = Config.fromfile(config)
+    cfg = load_config(config, cfg_options)
     cfg.launcher = launcher
-    if cfg_options is not None:
-        cfg.merge_from_dict(cfg_options)
-        if 'data_root' in cfg_options:
-            set_data_root(cfg, cfg_options['data_root'])
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir', None) is None:
@@ -49,27 +85,33 @@ def set_data_root(cfg: Any, data_root: str) -> None:
 
 
 def cpu_quick_options(
+    config: str | Path | Any,
     max_iters: int = 200,
     val_interval: int = 100,
     crop: int = 128,
     batch_size: int = 4,
     workers: int = 2,
     pretrained: bool = False,
+    eval_scale: int | None = None,
 ) -> dict[str, Any]:
-    """The README's CPU recipe as ``--cfg-options`` pairs: short schedule, small crop.
+    """The README's CPU recipe for ``config`` as ``--cfg-options`` pairs: short schedule, crop.
 
-    Works for every hypothesis config (they share the dataset base, whose ``train_pipeline``
-    index 4 is ``RandomCrop``).
+    The crop goes to the train pipeline's ``RandomCrop`` and, with ``eval_scale``, the val and
+    test pipelines' ``Resize`` scale is set too (both steps found by type).
     """
+    cfg = load_config(config)
     options: dict[str, Any] = {
         'train_cfg.max_iters': max_iters,
         'train_cfg.val_interval': val_interval,
         'default_hooks.checkpoint.interval': val_interval,
         'default_hooks.logger.interval': max(1, min(50, max_iters // 10)),
         'train_dataloader.batch_size': batch_size,
-        'train_dataloader.dataset.pipeline.4.crop_size': (crop, crop),
+        pipeline_key(cfg, 'train_dataloader', 'RandomCrop', 'crop_size'): (crop, crop),
         'model.data_preprocessor.size': (crop, crop),
     }
+    if eval_scale is not None:
+        for loader in ('val_dataloader', 'test_dataloader'):
+            options[pipeline_key(cfg, loader, 'Resize', 'scale')] = (eval_scale, eval_scale)
     for loader in DATALOADERS:
         options[f'{loader}.num_workers'] = workers
         options[f'{loader}.persistent_workers'] = workers > 0
@@ -112,10 +154,9 @@ def short_run_options(
     ``lr`` replaces the optimizer's learning rate (from scratch, SegFormer learns faster at
     ~10x the pretrained recipe's 6e-5).
     """
-    from mmengine.config import Config
-
-    cfg = Config.fromfile(str(config))
+    cfg = load_config(config)
     options = cpu_quick_options(
+        cfg,
         max_iters=iters,
         val_interval=val_interval or iters,
         crop=crop,

@@ -8,7 +8,7 @@ from typing import Any
 
 from mmengine.config import Config
 
-from practicum_work.core.config import set_data_root
+from practicum_work.core.config import load_config
 
 
 def fold_training_config(
@@ -24,9 +24,7 @@ def fold_training_config(
     splits become a ``ConcatDataset``. ``options`` are ``--cfg-options`` style overrides
     (e.g. :func:`practicum_work.core.config.short_run_options`).
     """
-    cfg = Config.fromfile(str(config))
-    cfg.merge_from_dict(options)
-    set_data_root(cfg, str(data_root))
+    cfg = load_config(config, options, data_root)
     template = cfg.train_dataloader.dataset
     datasets = []
     for split, listing in sorted(train_lists.items()):

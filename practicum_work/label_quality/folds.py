@@ -7,21 +7,19 @@ from pathlib import Path
 
 import numpy as np
 
+from practicum_work.core.folds import assign_folds
 from practicum_work.core.layout import pair_split
 
 
-def assign_folds(sample_ids: list[str], k: int, seed: int = 0) -> list[list[str]]:
-    """Split ``sample_ids`` into ``k`` folds of near-equal size (seeded permutation, sorted)."""
+def fold_members(sample_ids: list[str], k: int, seed: int = 0) -> list[list[str]]:
+    """Split ``sample_ids`` into ``k`` folds of near-equal size (``core.folds``), sorted."""
     if k < 2:
         raise ValueError('at least 2 folds are needed')
     if len(sample_ids) < k:
         raise ValueError(f'{len(sample_ids)} samples cannot make {k} folds')
-    ids = sorted(sample_ids)
-    order = np.random.default_rng(seed).permutation(len(ids))
-    folds: list[list[str]] = [[] for _ in range(k)]
-    for position, index in enumerate(order):
-        folds[position % k].append(ids[index])
-    return [sorted(fold) for fold in folds]
+    ids = np.array(sorted(sample_ids))
+    fold = assign_folds(ids, k, seed)
+    return [sorted(ids[fold == i].tolist()) for i in range(k)]
 
 
 def write_stem_lists(sample_ids: list[str], folder: Path, prefix: str) -> dict[str, Path]:

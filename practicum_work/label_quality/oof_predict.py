@@ -23,12 +23,14 @@ def predict_heldout(
     batched ``model.test_step``); the listed stems of each split are selected with
     PetSegDataset's ``ann_file``.
     """
-    from practicum_work.analysis.inference import build_model, iter_predictions, load_config
+    from practicum_work.analysis.inference import build_model, iter_predictions, load_split_config
 
-    cfg = load_config(config_path, batch_size=batch_size, num_workers=workers)
+    cfg = load_split_config(config_path, batch_size=batch_size, num_workers=workers)
     model = build_model(cfg, checkpoint, device)
     for split, listing in sorted(heldout_lists.items()):
-        split_cfg = load_config(config_path, split, batch_size=batch_size, num_workers=workers)
+        split_cfg = load_split_config(
+            config_path, split, batch_size=batch_size, num_workers=workers
+        )
         split_cfg.test_dataloader.dataset.ann_file = str(Path(listing).resolve())
         predictions = iter_predictions(
             split_cfg, model, f'held-out {split}', show_progress=False, with_probs=True

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
-from practicum_work.core.config import short_run_options
+from practicum_work.core.config import load_config, short_run_options
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.core.image_io import unusable_pair_reason
 from practicum_work.core.layout import MASK_DIR, pair_split
@@ -20,8 +20,8 @@ from practicum_work.core.tool_runner import repo_path, run_tool_logged
 from practicum_work.data.dataset_copy import copy_dataset
 from practicum_work.label_quality.fold_config import fold_training_config
 from practicum_work.label_quality.folds import (
-    assign_folds,
     fingerprint,
+    fold_members,
     samples_digest,
     write_stem_lists,
 )
@@ -126,8 +126,6 @@ def _train_fold(
     settings: LabelQualitySettings,
 ) -> tuple[Path, dict[str, Path], bool]:
     """Train (or reuse) the model of one fold; return its config, held-out lists, reused flag."""
-    from mmengine.config import Config
-
     fold_dir.mkdir(parents=True, exist_ok=True)
     heldout = set(members)
     train_ids = [i for i in all_ids if i not in heldout]
@@ -143,7 +141,7 @@ def _train_fold(
     key = fingerprint(
         sorted(train_ids),
         samples_digest(data_root, train_ids),  # edited masks or images: retrain
-        Config.fromfile(str(config)).pretty_text,  # with its _base_ files
+        load_config(config).pretty_text,  # with its _base_ files
         sorted(options.items()),
     )
     checkpoint = fold_dir / f'iter_{settings.iters}.pth'
@@ -214,7 +212,7 @@ def run_label_quality(
             f'{len(sample_ids)} usable samples in {data_root} ({", ".join(splits)}) cannot make '
             f'{settings.folds} folds'
         )
-    folds = assign_folds(sample_ids, settings.folds, settings.seed)
+    folds = fold_members(sample_ids, settings.folds, settings.seed)
     fold_of = {sample: i for i, members in enumerate(folds) for sample in members}
     images: list[ScoredImage] = []
     proposals: dict[str, np.ndarray] = {}

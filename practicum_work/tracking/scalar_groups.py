@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from practicum_work.core.metric_keys import split_metric_key
+
 MEAN_METRICS = frozenset(
     {'aAcc', 'mIoU', 'mDice', 'mAcc', 'mFscore', 'mPrecision', 'mRecall', 'mKappa'}
 )
@@ -34,8 +36,8 @@ def chart_for(key: str, phase: str) -> tuple[str, str]:
         if 'acc' in key:
             return 'train accuracy', key
     else:
-        metric, dot, class_name = key.partition('.')
-        if dot and class_name:
+        metric, class_name = split_metric_key(key)
+        if class_name is not None:
             return f'{phase} per-class {metric}', class_name
         if key in MEAN_METRICS:
             return f'{phase} metrics', key

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from practicum_work.core.config import cpu_quick_options
-from tests.conftest import clearml_env, run_tool
+from tests.conftest import REPO_ROOT, clearml_env, run_tool
 
 HYP1 = 'configs/hyp1_segformer_b0.py'
 ITERS = 2
@@ -37,11 +37,11 @@ FAULTS = {
 
 
 def _options(data_root: Path) -> list[str]:
-    opts = cpu_quick_options(max_iters=ITERS, val_interval=ITERS, crop=64, batch_size=2, workers=0)
+    opts = cpu_quick_options(
+        REPO_ROOT / HYP1, ITERS, val_interval=ITERS, crop=64, batch_size=2, workers=0, eval_scale=64
+    )
     opts['data_root'] = str(data_root)
     opts['default_hooks.logger.interval'] = 1
-    opts['val_dataloader.dataset.pipeline.1.scale'] = (64, 64)
-    opts['test_dataloader.dataset.pipeline.1.scale'] = (64, 64)
     args = []
     for key, value in opts.items():
         if isinstance(value, tuple):

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.paths import default_eda_dir
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, Anomaly
 from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS, check_pair
@@ -48,8 +49,8 @@ class EdaResult:
 
 
 def default_out(data_root: str | Path) -> Path:
-    """``work_dirs/eda/<name of the data root>``."""
-    return Path('work_dirs') / 'eda' / Path(data_root).resolve().name
+    """``work_dirs/eda/<name of the data root>`` (``core.paths``)."""
+    return default_eda_dir(data_root)
 
 
 def _duplicates(hashes: dict[str, list[tuple[str, str, str]]]) -> list[Anomaly]:

@@ -14,6 +14,7 @@ from practicum_work import __version__
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.core.layout import DEMO_DATA_HINT, find_splits, pair_split
+from practicum_work.core.paths import default_plan_dir
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.label_fix.classifier_reliability import (
     check_reliability,
@@ -103,11 +104,6 @@ class FixLabelsResult:
     contact_sheets: list[Path] = field(default_factory=list)
     out: Path | None = None
     manifest: dict | None = None
-
-
-def default_plan_dir(data_root: Path) -> Path:
-    """work_dirs/label_fix/<dataset name>/"""
-    return Path('work_dirs') / 'label_fix' / Path(data_root).resolve().name
 
 
 def _check_paths(settings: FixLabelsSettings) -> None:

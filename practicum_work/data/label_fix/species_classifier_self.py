@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from practicum_work.core.classes import CAT, DOG
+from practicum_work.core.folds import assign_folds
 
 
 @dataclass(frozen=True)
@@ -136,20 +137,6 @@ def _fit_predict(
     return _sigmoid(np.einsum('nd,d->n', (x[predict] - mean) / std, weights) + bias)
 
 
-def assign_folds(groups: np.ndarray, labels: np.ndarray, folds: int, seed: int) -> np.ndarray:
-    """A fold per region: all regions of a group (image) in one fold, stratified by label."""
-    unique, first = np.unique(groups, return_index=True)
-    rng = np.random.default_rng(seed)
-    group_fold: dict = {}
-    for label in np.unique(labels[first]):
-        members = unique[labels[first] == label]
-        members = members[rng.permutation(len(members))]
-        offset = len(group_fold)
-        for position, group in enumerate(members):
-            group_fold[group] = (position + offset) % folds
-    return np.array([group_fold[g] for g in groups], dtype=np.int64)
-
-
 def _cross_validated_rounds(
     features: np.ndarray,
     labels: np.ndarray,
@@ -162,7 +149,7 @@ def _cross_validated_rounds(
     k = settings.folds
     y = (labels == DOG).astype(np.float64)
     fold = np.full(len(labels), -1, dtype=np.int64)
-    fold[pool] = assign_folds(groups[pool], labels[pool], k, seed)
+    fold[pool] = assign_folds(groups[pool], k, seed, strata=labels[pool])
     outside = np.flatnonzero(fold < 0)
     learn = fold >= 0
     p_dog = np.zeros(len(labels))

@@ -11,6 +11,8 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
+from practicum_work.core.metric_keys import split_metric_key
+
 
 def _split_name(dataloader) -> str:
     prefix = getattr(dataloader.dataset, 'data_prefix', {}).get('img_path', '')
@@ -26,8 +28,8 @@ def metrics_record(metrics: dict, split: str, **extra) -> dict:
     """Group ``metrics`` into ``summary`` (means) and ``per_class`` (plain floats, NaN -> null)."""
     summary, per_class = {}, {}
     for key, value in metrics.items():
-        if '.' in key:
-            metric, class_name = key.split('.', 1)
+        metric, class_name = split_metric_key(key)
+        if class_name is not None:
             per_class.setdefault(class_name, {})[metric] = _plain(value)
         else:
             summary[key] = _plain(value)

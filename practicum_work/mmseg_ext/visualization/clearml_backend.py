@@ -34,6 +34,7 @@ from mmseg.registry import VISBACKENDS
 
 from practicum_work.core.classes import CLASSES
 from practicum_work.core.errors import PetsegError
+from practicum_work.core.metric_keys import split_metric_key
 from practicum_work.tracking.mode import IMPORT_HINT, resolve_mode
 from practicum_work.tracking.run_summary import (
     config_name,
@@ -257,8 +258,8 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
         per_class: dict[str, dict[str, float | None]] = {}
         names: list[str] = []
         for key, value in metrics.items():
-            metric, dot, class_name = key.partition('.')
-            if dot and class_name:
+            metric, class_name = split_metric_key(key)
+            if class_name is not None:
                 per_class.setdefault(class_name, {})[metric] = scalar_value(value)
                 if metric not in names:
                     names.append(metric)

@@ -8,14 +8,7 @@ from mmengine.logging import print_log
 from mmengine.model.weight_init import PretrainedInit
 from mmengine.registry import WEIGHT_INITIALIZERS
 
-REMOTE_PREFIXES = (
-    'http://',
-    'https://',
-    'open-mmlab://',
-    'openmmlab://',
-    'mmcls://',
-    'torchvision://',
-)
+from practicum_work.core.checkpoints import is_remote
 
 
 @WEIGHT_INITIALIZERS.register_module(name='Pretrained', force=True)
@@ -29,7 +22,7 @@ class PretrainedOrScratchInit(PretrainedInit):
 
     def __call__(self, module) -> None:
         """Load the checkpoint into ``module``; warn and continue if a remote fetch fails."""
-        if not str(self.checkpoint).startswith(REMOTE_PREFIXES):
+        if not is_remote(self.checkpoint):
             return super().__call__(module)
         try:
             return super().__call__(module)

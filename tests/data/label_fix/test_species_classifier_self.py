@@ -8,7 +8,6 @@ import pytest
 from practicum_work.data.label_fix.species_classifier_self import (
     SelfClassifierSettings,
     TooFewRegionsError,
-    assign_folds,
     fit_logistic,
     judge_species,
 )
@@ -30,17 +29,6 @@ def test_logistic_regression_learns_the_direction():
     x, labels, _ = _clusters(60, [])
     weights, bias = fit_logistic(x, (labels == 2).astype(float), l2=0.01)
     assert weights[0] > 0 and weights[1] < 0 and abs(bias) < 1
-
-
-def test_folds_keep_an_image_together_and_are_stratified():
-    groups = np.repeat(np.arange(20), 2)
-    labels = np.where(np.arange(40) < 20, 1, 2)
-    folds = assign_folds(groups, labels, 4, seed=0)
-    for g in range(20):
-        assert len(set(folds[groups == g])) == 1
-    for label in (1, 2):
-        counts = np.bincount(folds[labels == label], minlength=4)
-        assert counts.max() - counts.min() <= 2
 
 
 def test_swapped_labels_are_overruled_out_of_fold():
