@@ -110,14 +110,15 @@ def run_tool(
     )
 
 
-def quick_cfg_options(data_root: Path, max_iters: int) -> list[str]:
-    """``--cfg-options`` of the README's CPU recipe at 64 px for the tiny dataset."""
+def quick_cfg_options(data_root: Path, max_iters: int, config: str = HYP1) -> list[str]:
+    """``--cfg-options`` of the README's CPU recipe for ``config`` at 64 px (tiny datasets)."""
     from practicum_work.core.config import cpu_quick_options
     from practicum_work.core.tool_runner import cfg_option_args
 
     opts = cpu_quick_options(
-        REPO_ROOT / HYP1, max_iters, val_interval=2, crop=64, batch_size=2, workers=0, eval_scale=64
-    )
+        REPO_ROOT / config, max_iters, val_interval=2, crop=64, batch_size=2, workers=0,
+        eval_scale=64,
+    )  # fmt: skip
     opts['data_root'] = str(data_root)
     return cfg_option_args(opts)
 
@@ -132,7 +133,7 @@ def train_quick(
         '--work-dir',
         str(work_dir),
         *extra,
-        *quick_cfg_options(data_root, max_iters),
+        *quick_cfg_options(data_root, max_iters, config),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result

@@ -10,3 +10,7 @@ IGNORE_COLOR: tuple[int, int, int] = (255, 255, 255)
 BACKGROUND, CAT, DOG = 0, 1, 2
 FOREGROUND_CLASSES: tuple[int, ...] = (CAT, DOG)
 VALID_LABELS: frozenset[int] = frozenset((*range(len(CLASSES)), IGNORE_INDEX))
+# Binary pet vs background (configs/_base_/datasets/pets_binary.py): cat and dog merged in the
+# pipeline (MergePetClasses); the masks on disk keep their species.
+BINARY_CLASSES: tuple[str, ...] = ('background', 'pet')
+BINARY_PALETTE: tuple[tuple[int, int, int], ...] = ((0, 0, 0), (220, 20, 60))

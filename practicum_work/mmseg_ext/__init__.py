@@ -1,8 +1,8 @@
 """MMSeg extensions of petseg; configs import this module through ``custom_imports``.
 
 Importing it applies the trusted local checkpoint loading fix (``practicum_work.compat``)
-and registers the dataset, transform, losses, metric, hooks, segmentor, weight initialiser and
-visualisation backend in the mmseg/mmengine registries.
+and registers the dataset, transforms, losses, metric, hooks, segmentor, backbone, weight
+initialiser and visualisation backend in the mmseg/mmengine registries.
 """
 
 from practicum_work import compat
@@ -11,6 +11,7 @@ compat.install_mmcv_ops_fallback()
 compat.apply_trusted_checkpoint_loading()
 
 from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
+    backbones,
     datasets,
     evaluation,
     hooks,
@@ -22,6 +23,7 @@ from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
 )
 
 __all__ = [
+    'backbones',
     'datasets',
     'evaluation',
     'hooks',

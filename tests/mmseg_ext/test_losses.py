@@ -8,7 +8,11 @@ import pytest
 import torch
 
 import practicum_work.mmseg_ext  # noqa: F401  (registers the losses)
-from practicum_work.mmseg_ext.losses import SoftmaxDiceLoss, WeightedCrossEntropyLoss
+from practicum_work.mmseg_ext.losses import (
+    SoftmaxDiceLoss,
+    SoftmaxFocalLoss,
+    WeightedCrossEntropyLoss,
+)
 
 # Three pixels in a row (N=1, C=3, H=1, W=3); labels cat, dog, ignore.
 LOGITS = [[2.0, 0.5, -1.0], [0.0, 1.0, 3.0], [1.0, 1.0, 1.0]]  # [class][pixel]
@@ -52,8 +56,12 @@ def test_loss_weight_scales_and_loss_name():
 
 @pytest.mark.parametrize(
     'loss_fn',
-    [WeightedCrossEntropyLoss(class_weight=[0.1, 1.0, 1.5]), SoftmaxDiceLoss()],
-    ids=['weighted_ce', 'dice'],
+    [
+        WeightedCrossEntropyLoss(class_weight=[0.1, 1.0, 1.5]),
+        SoftmaxDiceLoss(),
+        SoftmaxFocalLoss(gamma=2.0, alpha=[0.25, 1.0, 2.0]),
+    ],
+    ids=['weighted_ce', 'dice', 'focal'],
 )
 def test_changing_logits_at_ignored_pixels_changes_nothing(loss_fn):
     logits = _logits()
@@ -65,7 +73,11 @@ def test_changing_logits_at_ignored_pixels_changes_nothing(loss_fn):
     assert torch.all(logits.grad[0, :, 0, 2] == 0)
 
 
-@pytest.mark.parametrize('loss_fn', [WeightedCrossEntropyLoss([1.0, 2.0, 3.0]), SoftmaxDiceLoss()])
+@pytest.mark.parametrize(
+    'loss_fn',
+    [WeightedCrossEntropyLoss([1.0, 2.0, 3.0]), SoftmaxDiceLoss(), SoftmaxFocalLoss()],
+    ids=['weighted_ce', 'dice', 'focal'],
+)
 def test_all_ignored_batch_gives_finite_loss(loss_fn):
     """``seg_pad_val`` padding can make a whole crop 255: no NaN, no IndexError."""
     labels = torch.full((2, 4, 4), 255)
@@ -131,3 +143,101 @@ def test_upstream_weighted_ce_still_crashes_on_ignore_pixels():
     upstream = CrossEntropyLoss(class_weight=[0.5, 2.0, 4.0], avg_non_ignore=True)
     with pytest.raises((IndexError, RuntimeError)):
         upstream(_logits(), _labels(), ignore_index=255)
+
+
+def _tversky_by_hand(alpha: float, beta: float, smooth: float = 1.0) -> float:
+    """1 - mean over classes of (TP + s) / (TP + a*FP + b*FN + s); pixel 2 (255) left out."""
+    probs = [_softmax(0), _softmax(1)]
+    one_hot = [[0, 1, 0], [0, 0, 1]]
+    indices = []
+    for c in range(3):
+        tp = sum(p[c] * g[c] for p, g in zip(probs, one_hot))
+        fp = sum(p[c] * (1 - g[c]) for p, g in zip(probs, one_hot))
+        fn = sum((1 - p[c]) * g[c] for p, g in zip(probs, one_hot))
+        indices.append((tp + smooth) / (tp + alpha * fp + beta * fn + smooth))
+    return 1 - sum(indices) / 3
+
+
+def test_upstream_tversky_equals_hand_computed_value_with_ignored_pixels():
+    """mmseg's TverskyLoss (hyp6) is right: softmax, 255 masked out, mean over classes.
+
+    Canary too: when this fails, upstream changed its Tversky loss (README known issues).
+    """
+    from mmseg.models.losses import TverskyLoss
+
+    loss = TverskyLoss(alpha=0.5, beta=0.5, smooth=1.0)(_logits(), _labels(), ignore_index=255)
+    assert loss.item() == pytest.approx(_tversky_by_hand(0.5, 0.5), rel=1e-6)
+    assert loss.item() == pytest.approx(0.3065258, abs=1e-6)
+    # alpha != beta weighs false positives and negatives differently; still by hand.
+    loss = TverskyLoss(alpha=0.3, beta=0.7)(_logits(), _labels())
+    assert loss.item() == pytest.approx(_tversky_by_hand(0.3, 0.7), rel=1e-6)
+
+
+def test_upstream_tversky_ignores_logits_at_ignored_pixels():
+    from mmseg.models.losses import TverskyLoss
+
+    loss_fn = TverskyLoss(alpha=0.5, beta=0.5)
+    logits = _logits()
+    loss = loss_fn(logits, _labels())
+    changed = _logits().detach().clone()
+    changed[0, :, 0, 2] = torch.tensor([50.0, -20.0, 7.0])
+    assert loss_fn(changed, _labels()).item() == pytest.approx(loss.item(), abs=1e-7)
+    loss.backward()
+    assert torch.all(logits.grad[0, :, 0, 2] == 0)
+    # A crop that is all padding: no valid pixel, Tversky index 1 per class, loss 0.
+    empty = loss_fn(torch.randn(2, 3, 4, 4), torch.full((2, 4, 4), 255))
+    assert empty.item() == pytest.approx(0.0)
+
+
+def test_upstream_tversky_averages_per_image_not_over_the_batch():
+    """Documents upstream: the index is computed per image, then averaged over the batch."""
+    from mmseg.models.losses import TverskyLoss
+
+    torch.manual_seed(0)
+    logits, labels = torch.randn(2, 3, 4, 4), torch.randint(0, 3, (2, 4, 4))
+    labels[0, :2] = 255
+    loss_fn = TverskyLoss(alpha=0.5, beta=0.5)
+    per_image = (loss_fn(logits[:1], labels[:1]) + loss_fn(logits[1:], labels[1:])) / 2
+    assert loss_fn(logits, labels).item() == pytest.approx(per_image.item(), rel=1e-6)
+
+
+def test_focal_equals_hand_computed_value_with_ignored_pixel():
+    p_cat, p_dog = _softmax(0)[1], _softmax(1)[2]  # pixel 2 (255) left out
+    terms = [(1 - p) ** 2 * -math.log(p) for p in (p_cat, p_dog)]
+    loss = SoftmaxFocalLoss(gamma=2.0)(_logits(), _labels())
+    assert loss.item() == pytest.approx(sum(terms) / 2, rel=1e-6)
+
+
+def test_focal_alpha_scales_each_class_and_divides_by_valid_pixels():
+    alpha = [0.25, 1.0, 2.0]
+    p_cat, p_dog = _softmax(0)[1], _softmax(1)[2]
+    expected = (
+        alpha[1] * (1 - p_cat) ** 2 * -math.log(p_cat)
+        + alpha[2] * (1 - p_dog) ** 2 * -math.log(p_dog)
+    ) / 2
+    loss = SoftmaxFocalLoss(gamma=2.0, alpha=alpha, loss_weight=0.5)(_logits(), _labels())
+    assert loss.item() == pytest.approx(0.5 * expected, rel=1e-6)
+
+
+def test_focal_with_gamma_zero_is_cross_entropy():
+    torch.manual_seed(0)
+    logits = torch.randn(2, 3, 8, 8)
+    labels = torch.randint(0, 3, (2, 8, 8))
+    labels[:, :2] = 255
+    reference = torch.nn.functional.cross_entropy(logits, labels, ignore_index=255)
+    assert SoftmaxFocalLoss(gamma=0.0)(logits, labels).item() == pytest.approx(
+        reference.item(), rel=1e-6
+    )
+    assert SoftmaxFocalLoss(gamma=0.0)(logits, labels).item() == pytest.approx(
+        WeightedCrossEntropyLoss()(logits, labels).item(), rel=1e-6
+    )
+    # gamma > 0 only lowers each pixel's term: the focal loss is below CE.
+    assert SoftmaxFocalLoss(gamma=2.0)(logits, labels).item() < reference.item()
+
+
+def test_focal_bad_arguments_are_clear_errors():
+    with pytest.raises(ValueError, match='gamma'):
+        SoftmaxFocalLoss(gamma=-1.0)
+    with pytest.raises(ValueError, match='alpha has 2 values for 3 classes'):
+        SoftmaxFocalLoss(alpha=[1.0, 2.0])(_logits(), _labels())
+    assert SoftmaxFocalLoss().loss_name == 'loss_focal'

@@ -39,3 +39,17 @@ def test_absent_class_is_nan_not_zero():
     metric.process({}, [_sample([[0, 0, 1]], [[0, 0, 1]])])
     result = metric.compute_metrics(metric.results)
     assert result['IoU.dog'] != result['IoU.dog']  # NaN
+
+
+def test_two_class_metainfo_gives_background_and_pet_values():
+    metric = PerClassIoUMetric()
+    metric.dataset_meta = {'classes': ('background', 'pet')}
+    # gt: 4 bg, 3 pet, 1 ignored; pred calls one pet pixel background.
+    gt = [[0, 0, 0, 0, 1, 1, 1, 255]]
+    pred = [[0, 0, 0, 0, 1, 1, 0, 1]]
+    metric.process({}, [_sample(pred, gt)])
+    result = metric.compute_metrics(metric.results)
+    assert result['IoU.background'] == pytest.approx(80.0)  # inter 4, union 5
+    assert result['IoU.pet'] == pytest.approx(66.67)  # inter 2, union 3
+    assert result['mIoU'] == pytest.approx((80 + 66.67) / 2, abs=0.01)
+    assert not any(key.endswith(('.cat', '.dog')) for key in result)

@@ -103,3 +103,20 @@ def test_ann_file_restricts_the_dataset_to_listed_stems(tiny_dataset, tmp_path):
     listing.write_text('train_0001\nnot_there\n')
     with pytest.raises(DataLayoutError, match='not_there'):
         _dataset(tiny_dataset, ann_file=str(listing))
+
+
+def test_binary_metainfo_is_accepted_without_a_label_map(tiny_dataset):
+    """Upstream refuses classes outside METAINFO; ('background', 'pet') is the binary task."""
+    from practicum_work.core.classes import BINARY_CLASSES, BINARY_PALETTE
+
+    palette = [list(c) for c in BINARY_PALETTE]
+    ds = _dataset(tiny_dataset, metainfo=dict(classes=BINARY_CLASSES, palette=palette))
+    assert ds.metainfo['classes'] == ('background', 'pet')
+    assert ds.metainfo['palette'] == palette
+    assert ds.label_map is None  # the labels load as on disk; MergePetClasses merges them
+    assert len(ds) == 8
+
+
+def test_other_unknown_classes_are_still_refused(tiny_dataset):
+    with pytest.raises(ValueError, match='not a subset'):
+        _dataset(tiny_dataset, metainfo=dict(classes=('background', 'horse')))

@@ -14,10 +14,33 @@ from PIL import Image
 from tests.conftest import HYP1, quick_cfg_options, run_tool, train_quick
 
 HYP4 = 'configs/hyp4_deeplabv3p_r50.py'
+# hyp5-hyp9 train 2 iterations each (validation at 2); hyp5 and hyp9 on converted Oxford-style
+# photos (`convert-oxford-pet --border ignore`: sides not multiples of 16, 255 borders).
+NEW_HYPOTHESES = {
+    'hyp5_unet_s5_scratch': ('oxford', ('background', 'cat', 'dog')),
+    'hyp6_segformer_b0_tversky': ('tiny', ('background', 'cat', 'dog')),
+    'hyp7_deeplabv3p_r50_focal_dice': ('tiny', ('background', 'cat', 'dog')),
+    'hyp8_upernet_swin_t': ('tiny', ('background', 'cat', 'dog')),
+    'hyp9_segformer_b0_binary': ('oxford', ('background', 'pet')),
+}
 
 
 def _load(path: Path) -> dict:
     return torch.load(path, map_location='cpu', weights_only=False)
+
+
+@pytest.fixture(scope='module')
+def oxford_converted(tmp_path_factory) -> Path:
+    """The Oxford-format fixture converted at 64 px with the trimap border ignored."""
+    from practicum_work.data.oxford_pet import convert_oxford_pet
+    from tests.data.test_oxford_pet import make_oxford_fixture
+
+    root = tmp_path_factory.mktemp('oxford')
+    oxford = make_oxford_fixture(root / 'oxford-iiit-pet')
+    out = root / 'oxford_pets'
+    convert_oxford_pet(oxford, out, size=64, border='ignore', val_fraction=0.34, workers=1,
+                       show_progress=False)  # fmt: skip
+    return out
 
 
 @pytest.mark.slow
@@ -106,6 +129,18 @@ def test_hyp4_deeplabv3p_train_resume_test(tiny_dataset, tmp_path):
     )  # fmt: skip
     assert test.returncode == 0, test.stderr[-3000:]
     assert (work_dir / 'metrics_test_iter_4.json').is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('stem', sorted(NEW_HYPOTHESES))
+def test_new_hypotheses_train_and_validate(stem, tiny_dataset, oxford_converted, tmp_path):
+    data, classes = NEW_HYPOTHESES[stem]
+    data_root = oxford_converted if data == 'oxford' else tiny_dataset
+    train_quick(f'configs/{stem}.py', tmp_path, data_root, 2)
+    assert _load(tmp_path / 'iter_2.pth')['meta']['iter'] == 2
+    record = json.loads((tmp_path / 'metrics_val_iter_2.json').read_text())
+    assert set(record['per_class']) == set(classes)
+    assert 0 <= record['summary']['mDice'] <= 100
 
 
 def test_missing_data_root_is_one_line_without_traceback(tmp_path):

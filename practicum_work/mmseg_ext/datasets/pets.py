@@ -10,7 +10,7 @@ from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from practicum_work.core.classes import CLASSES, IGNORE_INDEX, PALETTE
+from practicum_work.core.classes import BINARY_CLASSES, CLASSES, IGNORE_INDEX, PALETTE
 from practicum_work.core.errors import DataLayoutError
 from practicum_work.core.image_io import unusable_pair_reason
 from practicum_work.core.layout import DEMO_DATA_HINT, IMAGE_SUFFIXES, pair_dirs
@@ -29,6 +29,9 @@ class PetSegDataset(BaseSegDataset):
     without an image, and (``check_files=True``, a header-only read) unreadable files, masks
     that are not single-channel, and image/mask size mismatches. ``petseg eda`` reports all.
     ``left_out`` lists them (``'<file relative to data_root>: <reason>'``).
+
+    ``metainfo=dict(classes=('background', 'pet'), palette=...)`` selects the binary task: the
+    labels stay as loaded and ``MergePetClasses`` in the pipeline maps cat and dog to pet.
     """
 
     METAINFO: ClassVar[dict] = dict(classes=CLASSES, palette=[list(c) for c in PALETTE])
@@ -50,6 +53,16 @@ class PetSegDataset(BaseSegDataset):
             ignore_index=ignore_index,
             **kwargs,
         )
+
+    @classmethod
+    def get_label_map(cls, new_classes=None) -> dict | None:
+        """Upstream's label map; none for ``BINARY_CLASSES`` (the pipeline merges the pets).
+
+        Upstream refuses classes that are not a subset of ``METAINFO``'s (``pet`` is not).
+        """
+        if new_classes is not None and tuple(new_classes) == BINARY_CLASSES:
+            return None
+        return super().get_label_map(new_classes)
 
     def load_data_list(self) -> list[dict]:
         """List the usable image/mask pairs, sorted by stem."""
