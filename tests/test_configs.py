@@ -84,7 +84,7 @@ def test_config_keeps_pretrained_weights_for_real_users():
         if config.stem in FROM_SCRATCH:  # from scratch on purpose: no weights to download
             assert init is None and cfg.model.get('pretrained') is None, config.stem
             continue
-        assert init['type'] == 'Pretrained', config.stem
+        assert init['type'] == 'PretrainedOrScratch', config.stem
         assert init['checkpoint'].startswith(('https://', 'open-mmlab://')), config.stem
 
 

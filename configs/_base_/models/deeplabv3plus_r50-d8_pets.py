@@ -7,7 +7,9 @@ model = dict(
     type='ComponentFilterEncoderDecoder',
     data_preprocessor=dict(size=(256, 256)),
     pretrained=None,
-    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://resnet50_v1c')),
+    backbone=dict(
+        init_cfg=dict(type='PretrainedOrScratch', checkpoint='open-mmlab://resnet50_v1c')
+    ),
     decode_head=dict(
         num_classes=3,
         loss_decode=dict(_delete_=True, type='WeightedCrossEntropyLoss', loss_weight=1.0),

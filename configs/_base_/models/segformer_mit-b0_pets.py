@@ -7,7 +7,7 @@ checkpoint = 'https://download.openmmlab.com/mmsegmentation/v0.5/pretrain/segfor
 model = dict(
     type='ComponentFilterEncoderDecoder',
     data_preprocessor=dict(size=(256, 256)),
-    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=checkpoint)),
+    backbone=dict(init_cfg=dict(type='PretrainedOrScratch', checkpoint=checkpoint)),
     decode_head=dict(
         num_classes=3,
         loss_decode=dict(_delete_=True, type='WeightedCrossEntropyLoss', loss_weight=1.0),

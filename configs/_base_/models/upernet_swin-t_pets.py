@@ -12,7 +12,7 @@ model = dict(
     data_preprocessor=dict(size=(256, 256)),
     backbone=dict(
         type='SwinTransformerOrScratch',
-        init_cfg=dict(type='Pretrained', checkpoint=checkpoint),
+        init_cfg=dict(type='PretrainedOrScratch', checkpoint=checkpoint),
     ),
     decode_head=dict(
         num_classes=3,

@@ -1,4 +1,8 @@
-"""``Pretrained`` initialisation that goes on from scratch when remote weights can't be fetched."""
+"""``PretrainedOrScratch``: MMEngine's ``Pretrained`` init, from scratch when a download fails.
+
+Registered under its own name (MMEngine's ``Pretrained`` stays untouched for other configs);
+petseg's model bases name it in ``backbone.init_cfg``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from mmengine.registry import WEIGHT_INITIALIZERS
 from practicum_work.core.checkpoints import is_remote
 
 
-@WEIGHT_INITIALIZERS.register_module(name='Pretrained', force=True)
+@WEIGHT_INITIALIZERS.register_module(name='PretrainedOrScratch')
 class PretrainedOrScratchInit(PretrainedInit):
     """mmengine's ``Pretrained`` init; a failed download of a *remote* checkpoint is one warning.
 
