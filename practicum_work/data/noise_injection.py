@@ -48,7 +48,7 @@ from PIL import Image
 
 from practicum_work.core.classes import BACKGROUND, CAT, CLASSES, DOG, PALETTE
 from practicum_work.core.errors import PetsegError
-from practicum_work.core.image_io import read_label_map
+from practicum_work.core.image_io import read_image_rgb, read_label_map
 
 NOISY_SPLITS: tuple[str, ...] = ('train', 'val')  # the default; test stays clean
 # Fraction of a split's images (at least one each).
@@ -278,7 +278,8 @@ def _drop_image(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str,
 
 
 def _grayscale(image: Path, mask: Path, rng: np.random.Generator) -> tuple[str, str]:
-    gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+    rgb, _ = read_image_rgb(image)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     cv2.imwrite(str(image), gray, [cv2.IMWRITE_JPEG_QUALITY, 92])
     return 'image', 'image saved single-channel (grayscale), same file format'
 

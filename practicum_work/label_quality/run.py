@@ -32,7 +32,7 @@ from practicum_work.label_quality.model_check import (
     weak_classes,
 )
 from practicum_work.label_quality.oof_predict import predict_heldout
-from practicum_work.label_quality.panels import save_panel
+from practicum_work.label_quality.panels import write_worst_panels
 from practicum_work.label_quality.proposals import changed_pixels, propose_mask
 from practicum_work.label_quality.scoring import image_quality
 
@@ -184,6 +184,138 @@ def _write_scores(report: Path, images: list[ScoredImage]) -> None:
         writer.writerows(rows)
 
 
+def _check_inputs(
+    data_root: Path, config: Path, out: Path, propose_out: Path | None, overwrite: bool
+) -> None:
+    """Refuse bad paths now, not after training every fold."""
+    if not config.is_file():
+        raise PetsegError(f'config file {config} does not exist')
+    if not data_root.is_dir():
+        raise DataLayoutError(f'data root {data_root} does not exist')
+    check_output_outside(out, data_root)
+    if propose_out is not None:
+        check_output_outside(propose_out, data_root)
+        if propose_out.exists() and not overwrite:
+            raise OutputExistsError(f'{propose_out} already exists; pass --overwrite to replace it')
+
+
+@dataclass
+class _Scoring:
+    """What the folds' held-out predictions add up to while the report is written."""
+
+    images: list[ScoredImage] = field(default_factory=list)
+    proposals: dict[str, np.ndarray] = field(default_factory=dict)
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    agreement: HeldoutAgreement = field(default_factory=HeldoutAgreement)
+    fold_times: list[dict] = field(default_factory=list)
+    trained: int = 0
+    reused: int = 0
+
+
+def _score_prediction(
+    prediction, split: str, fold: int, data_root: Path, report: Path, settings, scoring: _Scoring
+) -> None:
+    """Score one held-out image: issue map, prediction, proposal, and its ScoredImage."""
+    quality, codes = image_quality(
+        prediction.probs, prediction.gt, settings.temperature, settings.confidence
+    )
+    meets_rule = quality.contradicted_share >= settings.flag_share
+    name = f'{split}_{prediction.stem}.png'
+    cv2.imwrite(str(report / 'issue_maps' / name), codes)
+    predicted = prediction.probs.argmax(axis=0).astype(np.uint8)
+    scoring.agreement.update(predicted, prediction.gt)
+    cv2.imwrite(str(report / 'predictions' / name), predicted)
+    if meets_rule:
+        proposal = propose_mask(prediction.probs, prediction.gt, codes)
+        relative = f'{MASK_DIR}/{split}/{prediction.stem}.png'
+        scoring.proposals[relative] = proposal
+        # against the label as scored (an RGB or palette file was decoded to ids)
+        scoring.changes[relative] = changed_pixels(prediction.gt, proposal)
+    scoring.images.append(
+        ScoredImage(
+            split=split,
+            stem=prediction.stem,
+            fold=fold,
+            score=round(quality.score, 6),
+            contradicted_share=round(quality.contradicted_share, 6),
+            dominant_contradiction=quality.dominant_contradiction,
+            contradiction_pixels=quality.contradiction_pixels,
+            flagged=meets_rule,
+            meets_flag_rule=meets_rule,
+            image=prediction.image_path,
+            mask=str(data_root / MASK_DIR / split / f'{prediction.stem}.png'),
+        )
+    )
+
+
+def _run_fold(index, members, sample_ids, config, data_root, out, report, settings, scoring):
+    """Train (or reuse) one fold's model and score the images it held out."""
+    fold_start = time.monotonic()
+    fold_dir = out / 'folds' / f'fold_{index}'
+    fold_config, heldout, was_reused = _train_fold(
+        index, members, sample_ids, config, data_root, fold_dir, settings
+    )
+    scoring.reused += was_reused
+    scoring.trained += not was_reused
+    checkpoint = fold_config.parent / f'iter_{settings.iters}.pth'
+    score_start, scored_before = time.monotonic(), len(scoring.images)
+    for split, prediction in predict_heldout(
+        fold_config, checkpoint, heldout, settings.batch_size, 0, settings.device
+    ):
+        _score_prediction(prediction, split, index, data_root, report, settings, scoring)
+    scoring.fold_times.append(
+        {
+            'fold': index,
+            'train_s': None if was_reused else round(score_start - fold_start, 1),
+            'score_s': round(time.monotonic() - score_start, 1),
+            'images': len(scoring.images) - scored_before,
+        }
+    )
+
+
+def _summary(settings, data_root, config, scoring, not_scored, heldout_iou, weak, trusted):
+    return {
+        'settings': asdict(settings),
+        'data_root': str(data_root),
+        'config': str(config),
+        'scored': len(scoring.images),
+        'flagged': sum(image.flagged for image in scoring.images),
+        'meets_flag_rule': sum(image.meets_flag_rule for image in scoring.images),
+        'not_scored': not_scored,
+        'folds_trained': scoring.trained,
+        'folds_reused': scoring.reused,
+        'fold_times': scoring.fold_times,
+        'heldout_iou': heldout_iou,
+        'weak_classes': weak,
+        'flags_withheld': None
+        if trusted
+        else describe_weakness(heldout_iou, weak, settings.min_model_iou),
+    }
+
+
+def _finish_report(report, scoring, settings, data_root, config, not_scored):
+    """Rank, apply the fold-model check, write proposals, scores, panels, summary."""
+    images = scoring.images
+    images.sort(key=lambda item: (item.score, item.split, item.stem))
+    heldout_iou = scoring.agreement.iou()
+    weak = weak_classes(heldout_iou, settings.min_model_iou)
+    trusted = not weak or settings.allow_weak_models
+    if not trusted:  # rank and report, but flag nothing and propose nothing
+        for image in images:
+            image.flagged = False
+        scoring.proposals, scoring.changes = {}, {}
+    for relative, proposal in scoring.proposals.items():
+        split, stem = Path(relative).parent.name, Path(relative).stem
+        cv2.imwrite(str(report / 'proposals' / f'{split}_{stem}.png'), proposal)
+    for rank, image in enumerate(images, start=1):
+        image.rank = rank
+    _write_scores(report, images)
+    write_worst_panels(report, images[: settings.worst_k])
+    summary = _summary(settings, data_root, config, scoring, not_scored, heldout_iou, weak, trusted)
+    (report / 'summary.json').write_text(json.dumps(summary, indent=2))
+    return heldout_iou, weak, trusted
+
+
 def run_label_quality(
     data_root: str | Path,
     config: str | Path,
@@ -196,15 +328,8 @@ def run_label_quality(
     settings = settings or LabelQualitySettings()
     start = time.monotonic()
     data_root, config, out = Path(data_root), Path(config), Path(out)
-    if not config.is_file():
-        raise PetsegError(f'config file {config} does not exist')
-    if not data_root.is_dir():
-        raise DataLayoutError(f'data root {data_root} does not exist')
-    check_output_outside(out, data_root)
-    if propose_out is not None:  # refuse now, not after training every fold
-        check_output_outside(propose_out, data_root)
-        if Path(propose_out).exists() and not overwrite:
-            raise OutputExistsError(f'{propose_out} already exists; pass --overwrite to replace it')
+    propose_out = Path(propose_out) if propose_out is not None else None
+    _check_inputs(data_root, config, out, propose_out, overwrite)
     splits = ['train', 'val'] if settings.include_val else ['train']
     sample_ids, not_scored = scorable_samples(data_root, splits)
     if len(sample_ids) < settings.folds:
@@ -213,106 +338,15 @@ def run_label_quality(
             f'{settings.folds} folds'
         )
     folds = fold_members(sample_ids, settings.folds, settings.seed)
-    fold_of = {sample: i for i, members in enumerate(folds) for sample in members}
-    images: list[ScoredImage] = []
-    proposals: dict[str, np.ndarray] = {}
-    changes: dict[str, dict[str, int]] = {}
-    trained = reused = 0
-    fold_times: list[dict] = []
-    agreement = HeldoutAgreement()
+    scoring = _Scoring()
     with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
         for sub in ('issue_maps', 'predictions', 'panels', 'proposals'):
             (report / sub).mkdir()
         for index, members in enumerate(folds):
-            fold_start = time.monotonic()
-            fold_config, heldout, was_reused = _train_fold(
-                index,
-                members,
-                sample_ids,
-                config,
-                data_root,
-                out / 'folds' / f'fold_{index}',
-                settings,
-            )
-            reused += was_reused
-            trained += not was_reused
-            checkpoint = fold_config.parent / f'iter_{settings.iters}.pth'
-            score_start, scored_before = time.monotonic(), len(images)
-            for split, prediction in predict_heldout(
-                fold_config, checkpoint, heldout, settings.batch_size, 0, settings.device
-            ):
-                sample_id = f'{split}/{prediction.stem}'
-                quality, codes = image_quality(
-                    prediction.probs, prediction.gt, settings.temperature, settings.confidence
-                )
-                meets_rule = quality.contradicted_share >= settings.flag_share
-                name = f'{split}_{prediction.stem}.png'
-                cv2.imwrite(str(report / 'issue_maps' / name), codes)
-                predicted = prediction.probs.argmax(axis=0).astype(np.uint8)
-                agreement.update(predicted, prediction.gt)
-                cv2.imwrite(str(report / 'predictions' / name), predicted)
-                if meets_rule:
-                    proposal = propose_mask(prediction.probs, prediction.gt, codes)
-                    relative = f'{MASK_DIR}/{split}/{prediction.stem}.png'
-                    proposals[relative] = proposal
-                    # against the label as scored (an RGB or palette file was decoded to ids)
-                    changes[relative] = changed_pixels(prediction.gt, proposal)
-                images.append(
-                    ScoredImage(
-                        split=split,
-                        stem=prediction.stem,
-                        fold=fold_of[sample_id],
-                        score=round(quality.score, 6),
-                        contradicted_share=round(quality.contradicted_share, 6),
-                        dominant_contradiction=quality.dominant_contradiction,
-                        contradiction_pixels=quality.contradiction_pixels,
-                        flagged=meets_rule,
-                        meets_flag_rule=meets_rule,
-                        image=prediction.image_path,
-                        mask=str(data_root / MASK_DIR / split / f'{prediction.stem}.png'),
-                    )
-                )
-            fold_times.append(
-                {
-                    'fold': index,
-                    'train_s': None if was_reused else round(score_start - fold_start, 1),
-                    'score_s': round(time.monotonic() - score_start, 1),
-                    'images': len(images) - scored_before,
-                }
-            )
-        images.sort(key=lambda item: (item.score, item.split, item.stem))
-        heldout_iou = agreement.iou()
-        weak = weak_classes(heldout_iou, settings.min_model_iou)
-        trusted = not weak or settings.allow_weak_models
-        if not trusted:  # rank and report, but flag nothing and propose nothing
-            for image in images:
-                image.flagged = False
-            proposals, changes = {}, {}
-        for relative, proposal in proposals.items():
-            split, stem = Path(relative).parent.name, Path(relative).stem
-            cv2.imwrite(str(report / 'proposals' / f'{split}_{stem}.png'), proposal)
-        for rank, image in enumerate(images, start=1):
-            image.rank = rank
-        _write_scores(report, images)
-        _write_worst_panels(report, images[: settings.worst_k])
-        summary = {
-            'settings': asdict(settings),
-            'data_root': str(data_root),
-            'config': str(config),
-            'scored': len(images),
-            'flagged': sum(image.flagged for image in images),
-            'meets_flag_rule': sum(image.meets_flag_rule for image in images),
-            'not_scored': not_scored,
-            'folds_trained': trained,
-            'folds_reused': reused,
-            'fold_times': fold_times,
-            'heldout_iou': heldout_iou,
-            'weak_classes': weak,
-            'flags_withheld': None
-            if trusted
-            else describe_weakness(heldout_iou, weak, settings.min_model_iou),
-        }
-        (report / 'summary.json').write_text(json.dumps(summary, indent=2))
+            _run_fold(index, members, sample_ids, config, data_root, out, report, settings, scoring)
+        heldout_iou, weak, trusted = _finish_report(
+            report, scoring, settings, data_root, config, not_scored
+        )
     proposal_dir = None
     if propose_out is not None and not trusted:
         raise PetsegError(
@@ -322,44 +356,23 @@ def run_label_quality(
             'anyway: the fold models are reused, so a rerun only scores'
         )
     if propose_out is not None:
-        proposal_dir = str(
-            _write_proposals(data_root, Path(propose_out), proposals, changes, images, overwrite)
+        written = _write_proposals(
+            data_root, propose_out, scoring.proposals, scoring.changes, scoring.images, overwrite
         )
+        proposal_dir = str(written)
     return LabelQualityReport(
         report_dir=str(out / 'report'),
-        images=images,
+        images=scoring.images,
         not_scored=not_scored,
-        folds_trained=trained,
-        folds_reused=reused,
+        folds_trained=scoring.trained,
+        folds_reused=scoring.reused,
         wall_time_s=round(time.monotonic() - start, 1),
         proposal_dir=proposal_dir,
         settings=asdict(settings),
-        fold_times=fold_times,
+        fold_times=scoring.fold_times,
         heldout_iou=heldout_iou,
         weak_classes=weak,
     )
-
-
-def _write_worst_panels(report: Path, worst: list[ScoredImage]) -> None:
-    for image in worst:
-        name = f'{image.split}_{image.stem}.png'
-        picture = cv2.cvtColor(cv2.imread(image.image, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-        given = cv2.imread(image.mask, cv2.IMREAD_UNCHANGED)
-        predicted = cv2.imread(str(report / 'predictions' / name), cv2.IMREAD_UNCHANGED)
-        codes = cv2.imread(str(report / 'issue_maps' / name), cv2.IMREAD_UNCHANGED)
-        title = (
-            f'rank {image.rank}  {image.split}/{image.stem}  score {image.score:.3f}  '
-            f'contradicted {image.contradicted_share:.1%}  '
-            f'({image.dominant_contradiction or "none"})'
-        )
-        save_panel(
-            report / 'panels' / f'worst_{image.rank:03d}_{name}',
-            picture,
-            given,
-            predicted,
-            codes,
-            title,
-        )
 
 
 def _write_proposals(
