@@ -34,7 +34,7 @@ from practicum_work.analysis.per_image_metrics import (
     split_metrics,
 )
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
-from practicum_work.core.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES
+from practicum_work.core.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES, PALETTE
 from practicum_work.core.errors import OutputExistsError, PetsegError
 from practicum_work.core.paths import default_analysis_dir, experiment_name
 from practicum_work.core.progress import ordered_map
@@ -203,6 +203,90 @@ def set_panel_paths(entries: Sequence[RankedImage], folder: str) -> None:
         entry.panel = f'{folder}/{entry.rank:02d}_{entry.stem}.png'
 
 
+@dataclass
+class _Classes:
+    """The model's classes: names, palette, and which are foreground (all but background)."""
+
+    names: list[str]
+    palette: list[tuple[int, int, int]]
+
+    @property
+    def foreground(self) -> tuple[int, ...]:
+        return tuple(range(1, len(self.names)))
+
+
+def _model_classes(model, config) -> _Classes:
+    names = list(model.dataset_meta.get('classes', CLASSES))
+    palette = [tuple(int(v) for v in c) for c in model.dataset_meta.get('palette', PALETTE)]
+    if len(names) < 2 or len(palette) < len(names):
+        raise PetsegError(f'{config}: the model has classes {names} and palette {palette}')
+    return _Classes(names, palette)
+
+
+def _predict_and_score(cfg, model, tmp: Path, split: str, classes: _Classes, show_progress):
+    """Predict the split, write every prediction, score every image; (records, total, left out)."""
+    (tmp / 'predictions').mkdir()
+    n = len(classes.names)
+    records: list[ImageRecord] = []
+    total = np.zeros((n, n), dtype=np.int64)
+    loader = inference.build_loader(cfg)
+    left_out = inference.left_out_samples(loader)
+    for p in inference.iter_predictions(
+        cfg, model, f'predict {split}', show_progress, loader=loader
+    ):
+        prediction_file = f'predictions/{p.stem}.png'
+        cv2.imwrite(str(tmp / prediction_file), p.pred)
+        scores = image_scores(p.gt, p.pred, n, foreground=classes.foreground)
+        total += np.asarray(scores.confusion)
+        records.append(ImageRecord(p.stem, p.image_path, p.mask_path, prediction_file, scores))
+    if not records:
+        raise PetsegError(f'no images in split {split!r}')
+    return records, total, left_out
+
+
+def _rank(records, k: int, classes: _Classes):
+    """The best, worst, worst-per-class and worst-per-confusion lists, with panel paths."""
+    best, worst = rank_best_worst(records, k)
+    per_class = worst_per_class(records, k, classes.names, classes.foreground)
+    confusions = worst_confusions(records, k, classes.names)
+    set_panel_paths(best, 'best')
+    set_panel_paths(worst, 'worst')
+    for name, entries in per_class.items():
+        set_panel_paths(entries, f'worst_per_class/{name}')
+    for name, entries in confusions.items():
+        set_panel_paths(entries, f'confusions/{name}')
+    return best, worst, per_class, confusions
+
+
+def _scores_document(result: BestWorstResult, records, data_root: str) -> dict:
+    return {
+        **asdict(result),
+        'units': 'percent',
+        'data_root': data_root,
+        'rules': {
+            'ignore': IGNORE_RULE,
+            'absent_class': ABSENT_CLASS_RULE,
+            'mean_foreground_dice': FOREGROUND_RULE,
+            'ranking': RANKING_RULE,
+            'confusions': CONFUSION_RULE,
+            'split_metrics': 'MMSeg IoUMetric formulas on the summed confusion matrix',
+            'min_component_area': FILL_RULE,
+        },
+        'images': [
+            {**{k_: v for k_, v in asdict(r).items() if k_ != 'scores'}, **r.scores.to_dict()}
+            for r in records
+        ],
+    }
+
+
+def _write_split_files(tmp: Path, total, records, classes: _Classes, title: str) -> None:
+    (tmp / 'confusion_matrix.json').write_text(
+        json.dumps(confusion_record(total, classes.names), indent=2)
+    )
+    plot_confusion_matrix(total, tmp / 'confusion_matrix.png', classes.names, title)
+    (tmp / 'scores.csv').write_text(scores_csv(records, classes.names))
+
+
 def run_best_worst(
     config: str | Path,
     checkpoint: str | Path,
@@ -222,7 +306,8 @@ def run_best_worst(
 
     ``out`` defaults to ``work_dirs/<config name>/best_worst``. ``min_area`` (None: the
     config's ``model.test_cfg.min_component_area``) applies the small-component filter.
-    ``workers`` sets the dataloader workers and the panel-drawing processes.
+    ``workers`` sets the dataloader workers and the panel-drawing processes. Any number of
+    classes (the model's ``dataset_meta``): class 0 is background, the others foreground.
     """
     if k < 1:
         raise PetsegError(f'--k must be >= 1, got {k}')
@@ -232,87 +317,38 @@ def run_best_worst(
     cfg = inference.load_split_config(
         config, split, data_root, batch_size, workers, min_area, cfg_options
     )
-    check_output_outside(out, cfg.test_dataloader.dataset.data_root)
+    data = str(cfg.test_dataloader.dataset.data_root)
+    check_output_outside(out, data)
     with atomic_output_dir(out, overwrite) as tmp:
         model = inference.build_model(cfg, checkpoint, device)
-        class_names = list(model.dataset_meta.get('classes', CLASSES))
-        if len(class_names) != len(CLASSES):
-            raise PetsegError(f'{config}: expected classes {CLASSES}, the model has {class_names}')
-        (tmp / 'predictions').mkdir()
-        records: list[ImageRecord] = []
-        total = np.zeros((len(class_names),) * 2, dtype=np.int64)
-        loader = inference.build_loader(cfg)
-        left_out = inference.left_out_samples(loader)
-        predictions = inference.iter_predictions(
-            cfg, model, f'predict {split}', show_progress, loader=loader
+        classes = _model_classes(model, config)
+        records, total, left_out = _predict_and_score(
+            cfg, model, tmp, split, classes, show_progress
         )
-        for p in predictions:
-            prediction_file = f'predictions/{p.stem}.png'
-            cv2.imwrite(str(tmp / prediction_file), p.pred)
-            scores = image_scores(p.gt, p.pred, len(class_names))
-            total += np.asarray(scores.confusion)
-            records.append(ImageRecord(p.stem, p.image_path, p.mask_path, prediction_file, scores))
         del model  # free it before the drawing processes start
-        if not records:
-            raise PetsegError(f'no images in split {split!r}')
-
-        best, worst = rank_best_worst(records, k)
-        per_class = worst_per_class(records, k, class_names)
-        confusions = worst_confusions(records, k, class_names)
-        set_panel_paths(best, 'best')
-        set_panel_paths(worst, 'worst')
-        for name, entries in per_class.items():
-            set_panel_paths(entries, f'worst_per_class/{name}')
-        for name, entries in confusions.items():
-            set_panel_paths(entries, f'confusions/{name}')
+        best, worst, per_class, confusions = _rank(records, k, classes)
         lists = [best, worst, *per_class.values(), *confusions.values()]
-        _draw_panels(tmp, {r.stem: r for r in records}, lists, workers, show_progress)
-
-        metrics = split_metrics(total, class_names)
+        _draw_panels(tmp, {r.stem: r for r in records}, lists, classes, workers, show_progress)
         fg = [r.scores.mean_fg_dice for r in records if r.scores.mean_fg_dice is not None]
-        mean_fg = round(float(np.mean(fg)), 4) if fg else None
-        effective_min_area = inference.configured_min_area(cfg)
-        confusion_json = confusion_record(total, class_names)
-        (tmp / 'confusion_matrix.json').write_text(json.dumps(confusion_json, indent=2))
-        plot_confusion_matrix(
-            total, tmp / 'confusion_matrix.png', class_names,
-            f'{experiment_name(config)} on {split} (row-normalised)',
-        )  # fmt: skip
-        (tmp / 'scores.csv').write_text(scores_csv(records, class_names))
+        title = f'{experiment_name(config)} on {split} (row-normalised)'
+        _write_split_files(tmp, total, records, classes, title)
         result = BestWorstResult(
             out_dir=str(out),
             config=str(config),
             checkpoint=str(checkpoint),
             split=split,
-            min_component_area=effective_min_area,
+            min_component_area=inference.configured_min_area(cfg),
             n_images=len(records),
             n_ranked=len(fg),
-            metrics=metrics,
-            mean_fg_dice=mean_fg,
+            metrics=split_metrics(total, classes.names),
+            mean_fg_dice=round(float(np.mean(fg)), 4) if fg else None,
             best=best,
             worst=worst,
             worst_per_class=per_class,
             confusions=confusions,
             left_out=left_out,
         )
-        document = {
-            **asdict(result),
-            'units': 'percent',
-            'data_root': str(cfg.test_dataloader.dataset.data_root),
-            'rules': {
-                'ignore': IGNORE_RULE,
-                'absent_class': ABSENT_CLASS_RULE,
-                'mean_foreground_dice': FOREGROUND_RULE,
-                'ranking': RANKING_RULE,
-                'confusions': CONFUSION_RULE,
-                'split_metrics': 'MMSeg IoUMetric formulas on the summed confusion matrix',
-                'min_component_area': FILL_RULE,
-            },
-            'images': [
-                {**{k_: v for k_, v in asdict(r).items() if k_ != 'scores'}, **r.scores.to_dict()}
-                for r in records
-            ],
-        }
+        document = _scores_document(result, records, data)
         (tmp / 'scores.json').write_text(json.dumps(document, indent=2))
     return result
 
@@ -321,6 +357,7 @@ def _draw_panels(
     tmp: Path,
     records: dict[str, ImageRecord],
     lists: Sequence[Sequence[RankedImage]],
+    classes: _Classes,
     workers: int | None,
     show_progress: bool,
 ) -> None:
@@ -336,7 +373,9 @@ def _draw_panels(
             mask_path=records[stem].mask_path,
             prediction_path=str(tmp / records[stem].prediction_path),
             out_path=str(cache / f'{stem}.png'),
-            title=panel_title(records[stem]),
+            title=panel_title(records[stem], classes.names),
+            classes=tuple(classes.names),
+            palette=tuple(classes.palette),
         )
         for stem in targets
     ]

@@ -2,7 +2,8 @@
 
 Error map colours (on the dimmed grey image): **missed** = ground-truth cat/dog predicted as
 background (false negative), **false alarm** = background predicted as cat/dog (false
-positive), **wrong class** = cat predicted as dog or the reverse; ignored pixels (255) white.
+positive), **wrong class** = one foreground class predicted as another (cat as dog); ignored
+pixels (255) white.
 Drawn by the one panel renderer (:mod:`practicum_work.vis.panels`).
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from practicum_work.core.classes import BACKGROUND, CLASSES, IGNORE_COLOR, IGNORE_INDEX
+from practicum_work.core.classes import BACKGROUND, CLASSES, IGNORE_COLOR, IGNORE_INDEX, PALETTE
 from practicum_work.core.colours import overlay_mask
 from practicum_work.core.image_io import UnreadableFileError, read_class_map, read_image_rgb
 from practicum_work.vis.panels import Tile, class_legend, compose_panel, save_png
@@ -56,6 +57,8 @@ class PanelJob:
     prediction_path: str
     out_path: str
     title: str
+    classes: tuple[str, ...] = CLASSES
+    palette: tuple[tuple[int, int, int], ...] = PALETTE
 
 
 def render_panel(job: PanelJob) -> str:
@@ -64,15 +67,15 @@ def render_panel(job: PanelJob) -> str:
         image, _ = read_image_rgb(job.image_path)
     except UnreadableFileError as err:
         raise ValueError(f'{job.image_path}: cannot be read as an image ({err})') from None
-    gt = read_label_map(job.mask_path)
-    pred = read_label_map(job.prediction_path)
+    gt = read_label_map(job.mask_path, len(job.classes))
+    pred = read_label_map(job.prediction_path, len(job.classes))
     if gt.shape != image.shape[:2] or pred.shape != gt.shape:
         raise ValueError(f'{job.image_path}: image, mask and prediction sizes differ')
     tiles = [
         Tile(image, 'image'),
-        Tile(overlay_mask(image, gt, alpha=0.55), 'ground truth'),
-        Tile(overlay_mask(image, pred, alpha=0.55), 'prediction'),
+        Tile(overlay_mask(image, gt, alpha=0.55, palette=job.palette), 'ground truth'),
+        Tile(overlay_mask(image, pred, alpha=0.55, palette=job.palette), 'prediction'),
         Tile(error_map(image, gt, pred), 'errors', nearest=True),
     ]
-    legend = [*class_legend(), *ERROR_LEGEND]
+    legend = [*class_legend(job.classes, job.palette), *ERROR_LEGEND]
     return save_png(job.out_path, compose_panel(tiles, [job.title], legend, PANEL_HEIGHT))
