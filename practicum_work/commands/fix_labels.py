@@ -27,6 +27,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         '--plan-dir', help='dry-run output folder (default work_dirs/label_fix/<name>)'
     )
+    _add_classifier_options(parser)
+    _add_policy_options(parser)
+    parser.add_argument('--fix-test', action='store_true', help='also swap/drop in the test split')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--copy', action='store_true', help='copy unchanged files (default: hard links)'
+    )
+    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing output')
+    parser.set_defaults(func=run)
+
+
+def _add_classifier_options(parser: argparse.ArgumentParser) -> None:
+    """Which species classifier judges the masks, and its thresholds."""
     parser.add_argument(
         '--classifier',
         choices=['auto', 'self', 'imagenet'],
@@ -41,6 +55,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default='convnext_tiny.fb_in22k_ft_in1k',
         help='timm model name for --classifier imagenet',
     )
+    parser.add_argument(
+        '--swap-threshold',
+        type=float,
+        default=None,
+        help='P(other species) needed to swap (default 0.8 self, 0.9 imagenet)',
+    )
+    parser.add_argument(
+        '--review-threshold',
+        type=float,
+        default=0.5,
+        help='P(other species) that sends a mask to review (default 0.5)',
+    )
+    parser.add_argument('--folds', type=int, default=5, help='cross-validation folds (self)')
+
+
+def _add_policy_options(parser: argparse.ArgumentParser) -> None:
+    """What to do with each kind of problem."""
     parser.add_argument(
         '--min-fg-pixels',
         type=int,
@@ -72,27 +103,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help='masks with both species and a disagreeing component: review (default), or swap '
         'confidently wrong components',
     )
-    parser.add_argument(
-        '--swap-threshold',
-        type=float,
-        default=None,
-        help='P(other species) needed to swap (default 0.8 self, 0.9 imagenet)',
-    )
-    parser.add_argument(
-        '--review-threshold',
-        type=float,
-        default=0.5,
-        help='P(other species) that sends a mask to review (default 0.5)',
-    )
-    parser.add_argument('--fix-test', action='store_true', help='also swap/drop in the test split')
-    parser.add_argument('--folds', type=int, default=5, help='cross-validation folds (self)')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--copy', action='store_true', help='copy unchanged files (default: hard links)'
-    )
-    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing output')
-    parser.set_defaults(func=run)
 
 
 def _print_summary(result) -> None:

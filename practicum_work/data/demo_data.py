@@ -66,6 +66,29 @@ def _write_sample(root: Path, split: str, stem: str, image: np.ndarray, mask: np
     cv2.imwrite(str(root / MASK_DIR / split / f'{stem}.png'), mask)
 
 
+def _render_all(
+    root: Path, seed: int, counts: dict[str, int], size: int, workers, show_progress: bool
+) -> tuple[dict[str, list[SampleInfo]], dict[str, int]]:
+    """Render and write every scene; what the noise planner needs, and foreground pixels."""
+    for split in SPLITS:
+        (root / IMAGE_DIR / split).mkdir(parents=True)
+        (root / MASK_DIR / split).mkdir(parents=True)
+    jobs = [(seed, split, i, size) for split in SPLITS for i in range(counts[split])]
+    fg_pixels = dict.fromkeys(SPLITS, 0)
+    samples: dict[str, list[SampleInfo]] = {split: [] for split in SPLITS}
+    results = ordered_map(
+        _render_sample, jobs, workers, 'rendering demo data', show_progress, chunksize=8
+    )
+    for split, stem, image, mask in results:
+        _write_sample(root, split, stem, image, mask)
+        n_foreground = int(np.count_nonzero(mask))
+        fg_pixels[split] += n_foreground
+        classes = tuple(int(c) for c in np.unique(mask) if c != 0)
+        index = len(samples[split])
+        samples[split].append(SampleInfo(split, index, stem, classes, n_foreground))
+    return samples, fg_pixels
+
+
 def generate_demo_dataset(
     out: str | Path,
     seed: int = 0,
@@ -98,22 +121,7 @@ def generate_demo_dataset(
     counts = {'train': n_train, 'val': n_val, 'test': n_test}
     summary = DemoDataSummary(out=str(out), seed=seed, size=size, noise=noise, counts=counts)
     with atomic_output_dir(out, overwrite=overwrite) as tmp:
-        for split in SPLITS:
-            (tmp / IMAGE_DIR / split).mkdir(parents=True)
-            (tmp / MASK_DIR / split).mkdir(parents=True)
-        jobs = [(seed, split, i, size) for split in SPLITS for i in range(counts[split])]
-        fg_pixels = dict.fromkeys(SPLITS, 0)
-        samples: dict[str, list[SampleInfo]] = {split: [] for split in SPLITS}
-        results = ordered_map(
-            _render_sample, jobs, workers, 'rendering demo data', show_progress, chunksize=8
-        )
-        for split, stem, image, mask in results:
-            _write_sample(tmp, split, stem, image, mask)
-            n_foreground = int(np.count_nonzero(mask))
-            fg_pixels[split] += n_foreground
-            classes = tuple(int(c) for c in np.unique(mask) if c != 0)
-            index = len(samples[split])
-            samples[split].append(SampleInfo(split, index, stem, classes, n_foreground))
+        samples, fg_pixels = _render_all(tmp, seed, counts, size, workers, show_progress)
         summary.foreground_share = {
             s: round(fg_pixels[s] / max(1, counts[s] * size * size), 4) for s in SPLITS
         }

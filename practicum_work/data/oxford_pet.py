@@ -193,6 +193,24 @@ def download_oxford_pet(root: str | Path) -> Path:
     return root / TORCHVISION_FOLDER
 
 
+def read_splits(annotations: Path, val_fraction: float, seed: int) -> dict[str, list[PetRecord]]:
+    """train / val / test records from list.txt, trainval.txt and test.txt (val carved)."""
+    species = {r.name: r.label for r in read_annotation_file(annotations / 'list.txt')}
+    trainval = read_annotation_file(annotations / 'trainval.txt')
+    test = read_annotation_file(annotations / 'test.txt')
+    for record in (*trainval, *test):
+        if species.get(record.name, record.label) != record.label:
+            raise PetsegError(
+                f'{record.name}: species differs between list.txt and the split files'
+            )
+    if not trainval and not test:
+        raise DataLayoutError(
+            f'{annotations}/trainval.txt and test.txt list no image; nothing to convert'
+        )
+    train, val = carve_val(trainval, val_fraction, seed)
+    return {'train': train, 'val': val, 'test': test}
+
+
 def convert_oxford_pet(
     src: str | Path,
     out: str | Path,
@@ -220,21 +238,7 @@ def convert_oxford_pet(
     if size < 8:
         raise PetsegError(f'--size must be at least 8, got {size}')
     check_output_outside(out, src)
-    annotations = src / 'annotations'
-    species = {r.name: r.label for r in read_annotation_file(annotations / 'list.txt')}
-    trainval = read_annotation_file(annotations / 'trainval.txt')
-    test = read_annotation_file(annotations / 'test.txt')
-    for record in (*trainval, *test):
-        if species.get(record.name, record.label) != record.label:
-            raise PetsegError(
-                f'{record.name}: species differs between list.txt and the split files'
-            )
-    if not trainval and not test:
-        raise DataLayoutError(
-            f'{annotations}/trainval.txt and test.txt list no image; nothing to convert'
-        )
-    train, val = carve_val(trainval, val_fraction, seed)
-    splits = {'train': train, 'val': val, 'test': test}
+    splits = read_splits(src / 'annotations', val_fraction, seed)
     summary = OxfordPetSummary(str(src), str(out), size, border, val_fraction, seed)
     with atomic_output_dir(out, overwrite=overwrite) as tmp:
         for split in splits:

@@ -81,24 +81,17 @@ def _evidence(scan: SampleScan) -> dict:
     return evidence
 
 
-def plan_item(
-    scan: SampleScan,
-    verdict: SpeciesVerdict | None,
-    policies: PolicySettings,
-    min_fg_pixels: int | None = None,
-) -> PlanItem:
-    """Decide about one scanned sample; ``verdict`` is None when its species were not judged."""
-    item = PlanItem(scan.split, scan.stem, scan.image, scan.mask, evidence=_evidence(scan))
-    if scan.problem is not None:
-        item.decision = 'left_out'
-        item.issues.append(scan.problem)
-        item.reasons.append(scan.problem_detail)
-        return item
-    if scan.image_mode == 'L':
-        item.issues.append('grayscale_image')  # information only: loaders convert to RGB
-    drop: list[str] = []
-    review: list[str] = []
-    species_changes: list[dict] = []
+@dataclass
+class _Pending:
+    """What a plan item collects before its decision: drops, reviews, species changes."""
+
+    drop: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+    species_changes: list[dict] = field(default_factory=list)
+
+
+def _format_fixes(item: PlanItem, scan: SampleScan, policies: PolicySettings, pending) -> None:
+    """Mask mode, stray values and size: fixed in the copy (or the sample dropped)."""
     if scan.mask_mode != 'L':
         item.issues.append(MODE_ISSUES.get(scan.mask_mode, 'mask_mode'))
         item.reasons.append(f'mask stored as mode {scan.mask_mode}; written as single-channel L')
@@ -123,48 +116,90 @@ def plan_item(
             item.reasons.append(f'mask {mw}x{mh} resized to the image {iw}x{ih} (nearest)')
             item.changes.append({'type': 'resize_nearest', 'from': [mw, mh], 'to': [iw, ih]})
         else:
-            drop.append(f'mask {mw}x{mh} != image {iw}x{ih}')
-    if scan.foreground_problem is not None:
-        item.issues.append(scan.foreground_problem)
-        fg = scan.counts.get('cat', 0) + scan.counts.get('dog', 0)
-        text = (
-            'mask has no cat or dog pixel'
-            if scan.foreground_problem == 'empty_mask'
-            else f'mask has only {fg} cat/dog pixels (< {min_fg_pixels})'
-        )
-        (drop if policies.empty_policy == 'drop' else review).append(text)
-    if verdict is not None:
-        item.evidence['species'] = verdict.regions
-        if verdict.action == 'swap':
-            item.issues.append('species_swap')
-            species_changes.append({'type': 'swap_species'})
-        elif verdict.action == 'swap_components':
-            item.issues.append('species_swap')
-            species_changes += [{'type': 'swap_component', **c} for c in verdict.swap_components]
-        elif verdict.action == 'review':
-            item.issues.append('species_review')
-            review.append(verdict.reason)
-        if species_changes:
-            item.reasons.append(f'cat<->dog swap: {verdict.reason}')
-    if scan.split in policies.report_only_splits:
-        note = f'{scan.split} split is report-only (--fix-test applies it)'
-        if species_changes:
-            review.append(f'swap suggested, not applied: {verdict.reason}; {note}')
-            species_changes = []
-            item.reasons.pop()
-        review += [f'drop suggested, not applied: {text}; {note}' for text in drop]
-        drop = []
-    item.changes += species_changes
-    if drop:
+            pending.drop.append(f'mask {mw}x{mh} != image {iw}x{ih}')
+
+
+def _foreground(item, scan: SampleScan, policies, min_fg_pixels, pending: _Pending) -> None:
+    """Empty or tiny masks: dropped or sent to review (``empty_policy``)."""
+    if scan.foreground_problem is None:
+        return
+    item.issues.append(scan.foreground_problem)
+    fg = scan.counts.get('cat', 0) + scan.counts.get('dog', 0)
+    text = (
+        'mask has no cat or dog pixel'
+        if scan.foreground_problem == 'empty_mask'
+        else f'mask has only {fg} cat/dog pixels (< {min_fg_pixels})'
+    )
+    (pending.drop if policies.empty_policy == 'drop' else pending.review).append(text)
+
+
+def _species(item: PlanItem, verdict: SpeciesVerdict | None, pending: _Pending) -> None:
+    """The species verdict: a swap (whole mask or components), a review, or nothing."""
+    if verdict is None:
+        return
+    item.evidence['species'] = verdict.regions
+    if verdict.action == 'swap':
+        item.issues.append('species_swap')
+        pending.species_changes.append({'type': 'swap_species'})
+    elif verdict.action == 'swap_components':
+        item.issues.append('species_swap')
+        pending.species_changes += [
+            {'type': 'swap_component', **c} for c in verdict.swap_components
+        ]
+    elif verdict.action == 'review':
+        item.issues.append('species_review')
+        pending.review.append(verdict.reason)
+    if pending.species_changes:
+        item.reasons.append(f'cat<->dog swap: {verdict.reason}')
+
+
+def _report_only(item: PlanItem, verdict, split: str, pending: _Pending) -> None:
+    """In a report-only split (test) suggested swaps and drops become reviews."""
+    note = f'{split} split is report-only (--fix-test applies it)'
+    if pending.species_changes:
+        pending.review.append(f'swap suggested, not applied: {verdict.reason}; {note}')
+        pending.species_changes = []
+        item.reasons.pop()
+    pending.review += [f'drop suggested, not applied: {text}; {note}' for text in pending.drop]
+    pending.drop = []
+
+
+def _decide(item: PlanItem, pending: _Pending) -> None:
+    """drop > review > fix > keep."""
+    item.changes += pending.species_changes
+    if pending.drop:
         item.decision = 'drop'
-        item.reasons += drop + review
+        item.reasons += pending.drop + pending.review
         item.changes = []
-    elif review:
+    elif pending.review:
         item.decision = 'review'
-        item.reasons += review
-        # Format fixes still apply; a species change under review does not.
+        item.reasons += pending.review
     elif item.changes:
         item.decision = 'fix'
+
+
+def plan_item(
+    scan: SampleScan,
+    verdict: SpeciesVerdict | None,
+    policies: PolicySettings,
+    min_fg_pixels: int | None = None,
+) -> PlanItem:
+    """Decide about one scanned sample; ``verdict`` is None when its species were not judged."""
+    item = PlanItem(scan.split, scan.stem, scan.image, scan.mask, evidence=_evidence(scan))
+    if scan.problem is not None:
+        item.decision = 'left_out'
+        item.issues.append(scan.problem)
+        item.reasons.append(scan.problem_detail)
+        return item
+    if scan.image_mode == 'L':
+        item.issues.append('grayscale_image')  # information only: loaders convert to RGB
+    pending = _Pending()
+    _format_fixes(item, scan, policies, pending)
+    _foreground(item, scan, policies, min_fg_pixels, pending)
+    _species(item, verdict, pending)
+    if scan.split in policies.report_only_splits:
+        _report_only(item, verdict, scan.split, pending)
+    _decide(item, pending)
     return item
 
 
