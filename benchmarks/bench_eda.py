@@ -52,7 +52,8 @@ from practicum_work.core.layout import pair_split  # noqa: E402
 from practicum_work.core.progress import ordered_map  # noqa: E402
 from practicum_work.data.demo_data import generate_demo_dataset  # noqa: E402
 from practicum_work.data.eda.evaluation import load_noise_truth, score_report  # noqa: E402
-from practicum_work.data.eda.scan import run_eda, scan_dataset  # noqa: E402
+from practicum_work.data.eda.run import run_eda  # noqa: E402
+from practicum_work.data.eda.scan import scan_dataset  # noqa: E402
 from practicum_work.data.noise_injection import noise_file_for  # noqa: E402
 
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'eda.json'

@@ -157,7 +157,7 @@ class _Demo:
         return noisy
 
     def eda(self, data_root: Path) -> dict:
-        from practicum_work.data.eda.scan import run_eda
+        from practicum_work.data.eda.run import run_eda
 
         out = self.run_dir / 'eda'
         self.step('technical scan', f'petseg eda --data-root {data_root} --out {out}')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-# Defaults repeated here to keep this module light: DEFAULT_OVERLAYS in data/eda/scan.py,
+# Defaults repeated here to keep this module light: DEFAULT_OVERLAYS in data/eda/run.py,
 # DEFAULT_TINY_FG_PIXELS in data/eda/checks.py (tests/commands/test_eda.py checks they agree).
 
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the scan, print the summary tables, return the exit code."""
     from practicum_work.core.errors import PetsegError
     from practicum_work.data.eda.report import exit_code, print_summary
-    from practicum_work.data.eda.scan import run_eda
+    from practicum_work.data.eda.run import run_eda
 
     if args.tiny_fg_pixels < 0 or args.overlays < 0:
         raise PetsegError('--tiny-fg-pixels and --overlays must be >= 0')

@@ -43,7 +43,7 @@ def test_default_out_is_named_after_the_data_root(tmp_path, monkeypatch):
 def test_cli_defaults_agree_with_the_library():
     from practicum_work.cli import build_parser
     from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS
-    from practicum_work.data.eda.scan import DEFAULT_OVERLAYS
+    from practicum_work.data.eda.run import DEFAULT_OVERLAYS
 
     args = build_parser().parse_args(['eda', '--data-root', 'x'])
     assert (args.overlays, args.tiny_fg_pixels) == (DEFAULT_OVERLAYS, DEFAULT_TINY_FG_PIXELS)

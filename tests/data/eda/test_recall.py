@@ -10,7 +10,7 @@ from practicum_work.data.eda.evaluation import (
     load_noise_truth,
     score_report,
 )
-from practicum_work.data.eda.scan import run_eda
+from practicum_work.data.eda.run import run_eda
 from practicum_work.data.noise_injection import noise_file_for
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.data.eda.anomalies import SEVERITY
-from practicum_work.data.eda.scan import run_eda
+from practicum_work.data.eda.run import run_eda
 
 UNICODE_STEM = 'chat été 01'
 UNICODE_FLAGGED = 'собака пустая 02'

@@ -1,0 +1,139 @@
+"""``petseg eda`` end to end: scan, overlays, plots and report.json, written atomically."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.paths import default_eda_dir
+from practicum_work.core.progress import ordered_map
+from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, Anomaly
+from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS
+from practicum_work.data.eda.inventory import resolve_splits
+from practicum_work.data.eda.overlays import OverlayJob, draw_overlay
+from practicum_work.data.eda.plots import write_plots
+from practicum_work.data.eda.report import REPORT_FILE, summarise
+from practicum_work.data.eda.scan import ScanResult, scan_dataset
+
+DEFAULT_OVERLAYS = 8
+
+
+@dataclass
+class EdaResult:
+    """Where the outputs went and the report that was written."""
+
+    out: Path
+    report: dict
+
+
+def default_out(data_root: str | Path) -> Path:
+    """``work_dirs/eda/<name of the data root>`` (``core.paths``)."""
+    return default_eda_dir(data_root)
+
+
+def _overlay_jobs(scan: ScanResult, out: Path, per_split: int, seed: int):
+    """Overlays for every flagged stem and ``per_split`` random pairs per split."""
+    by_stem: dict[tuple[str, str], list[Anomaly]] = {}
+    for anomaly in scan.anomalies:
+        if anomaly.stem is not None and (anomaly.split, anomaly.stem) in scan.files:
+            by_stem.setdefault((anomaly.split, anomaly.stem), []).append(anomaly)
+    random_keys = []
+    for index, split in enumerate(scan.splits):
+        stems = scan.paired_stems[split]
+        rng = np.random.default_rng([seed, index])
+        picks = rng.choice(len(stems), size=min(per_split, len(stems)), replace=False)
+        random_keys += [(split, stems[i]) for i in sorted(picks.tolist())]
+    keys = list(by_stem) + [k for k in random_keys if k not in by_stem]
+    jobs, relative = [], {}
+    for split, stem in keys:
+        image_file, mask_file = scan.files[(split, stem)]
+        findings = by_stem.get((split, stem), [])
+        caption = [f'{split} / {stem}'] + [
+            f'{a.severity} {a.anomaly_type}: {a.message}' for a in findings
+        ]
+        if not findings:
+            caption.append('random sample: no findings')
+        rel = f'overlays/{split}/{stem}.png'
+        relative[(split, stem)] = rel
+        jobs.append(
+            OverlayJob(
+                image_path=scan.root / image_file if image_file else None,
+                mask_path=scan.root / mask_file if mask_file else None,
+                caption=tuple(caption),
+                out_path=out / rel,
+            )
+        )
+    flagged = [relative[k] for k in by_stem]
+    randoms = [relative[k] for k in random_keys]
+    return jobs, relative, flagged, randoms
+
+
+def build_report(
+    scan: ScanResult, statistics: dict, settings: dict, overlays: dict, plots: list[str]
+) -> dict:
+    """The ``report.json`` document."""
+    from practicum_work import __version__
+
+    items = []
+    for anomaly in scan.anomalies:
+        item = anomaly.to_dict()
+        if anomaly.stem is not None:
+            item['overlay'] = overlays['by_stem'].get((anomaly.split, anomaly.stem))
+        items.append(item)
+    return {
+        'tool': f'petseg eda {__version__}',
+        'data_root': str(scan.root),
+        'splits': scan.splits,
+        'settings': settings,
+        'severity_of_type': dict(SEVERITY),
+        'description_of_type': dict(DESCRIPTION),
+        'summary': summarise(scan.anomalies, scan.splits, statistics),
+        'statistics': statistics,
+        'items': items,
+        'overlays': {'flagged': overlays['flagged'], 'random': overlays['random']},
+        'plots': plots,
+    }
+
+
+def run_eda(
+    data_root: str | Path,
+    out: str | Path | None = None,
+    splits: list[str] | None = None,
+    overlays: int = DEFAULT_OVERLAYS,
+    tiny_fg_pixels: int = DEFAULT_TINY_FG_PIXELS,
+    workers: int | None = None,
+    overwrite: bool = False,
+    seed: int = 0,
+    show_progress: bool = True,
+) -> EdaResult:
+    """Scan ``data_root`` and write report.json, overlays/ and plots to ``out`` (atomically).
+
+    The input is only read. Raises PetsegError subclasses (one line) when the scan cannot run:
+    no such root, no splits, an unknown split, an output that exists or lies inside the input.
+    """
+    root = Path(data_root)
+    out = Path(out) if out is not None else default_out(root)
+    resolve_splits(root, splits)  # fail before creating anything
+    check_output_outside(out, root)
+    with atomic_output_dir(out, overwrite=overwrite) as tmp:
+        scan = scan_dataset(root, splits, tiny_fg_pixels, workers, show_progress)
+        jobs, by_stem, flagged, randoms = _overlay_jobs(scan, tmp, max(0, overlays), seed)
+        for _ in ordered_map(draw_overlay, jobs, workers, 'eda: overlays', show_progress, 4):
+            pass
+        statistics = {split: scan.statistics[split].to_dict() for split in scan.splits}
+        plots = write_plots(statistics, tmp)
+        settings = {
+            'tiny_fg_pixels': tiny_fg_pixels,
+            'overlays_per_split': overlays,
+            'seed': seed,
+        }
+        overlay_index = {'by_stem': by_stem, 'flagged': flagged, 'random': randoms}
+        report = build_report(scan, statistics, settings, overlay_index, plots)
+        atomic_write_text(
+            tmp / REPORT_FILE, json.dumps(report, indent=2, ensure_ascii=False) + '\n'
+        )
+    return EdaResult(out=out, report=report)
