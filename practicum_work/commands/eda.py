@@ -56,6 +56,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default='never',
         help='exit 1 when findings of this severity (or worse) exist (default: never)',
     )
+    parser.add_argument(
+        '--clearml',
+        nargs='?',
+        const='auto',
+        choices=['auto', 'online', 'offline'],
+        default=None,
+        help='also send the report and its pictures to ClearML as a data_processing task '
+        '(auto: online with a configured server, else offline; a ClearML problem is one warning)',
+    )
     parser.set_defaults(func=run)
 
 
@@ -81,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     print_summary(result.report, str(result.out))
+    if args.clearml:
+        from practicum_work.tracking.tool_report import report_tool_run
+
+        pictures = sorted(result.out.glob('overlays/*/*.png')) + sorted(result.out.glob('*.png'))
+        report_tool_run('eda', result.out / 'report.json', pictures, mode=args.clearml)
     pending = result.report['overlays']['flagged_not_drawn']
     if pending:
         print(

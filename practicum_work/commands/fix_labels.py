@@ -36,6 +36,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing output')
+    parser.add_argument(
+        '--clearml',
+        nargs='?',
+        const='auto',
+        choices=['auto', 'online', 'offline'],
+        default=None,
+        help='also send the report and its pictures to ClearML as a data_processing task '
+        '(auto: online with a configured server, else offline; a ClearML problem is one warning)',
+    )
     parser.set_defaults(func=run)
 
 
@@ -145,6 +154,17 @@ def _print_summary(result) -> None:
     )
 
 
+def _report_to_clearml(result, mode: str) -> None:
+    from practicum_work.tracking.tool_report import report_tool_run
+
+    if result.plan_dir is not None:
+        report_tool_run(
+            'fix-labels', result.plan_dir / 'plan.json', result.contact_sheets, mode=mode
+        )
+    else:
+        report_tool_run('fix-labels', result.out / 'manifest.json', mode=mode)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the label check and print a summary."""
     from pathlib import Path
@@ -185,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
     )
     result = run_fix_labels(settings)
     _print_summary(result)
+    if args.clearml:
+        _report_to_clearml(result, args.clearml)
     if result.plan_dir is not None:
         print(f'plan: {result.plan_dir / "plan.json"}')
         for sheet in result.contact_sheets:

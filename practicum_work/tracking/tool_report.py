@@ -4,11 +4,9 @@ Same mode rules as training (:mod:`practicum_work.tracking.mode`: ``PETSEG_CLEAR
 with a configured server, else offline with one warning line) and the same promise: a
 ClearML problem is one warning line, never a failed tool run.
 
-Usage from a command's ``run(args)``::
-
-    if args.clearml:
-        from practicum_work.tracking.tool_report import report_tool_run
-        report_tool_run('eda', out / 'report.json', images=sorted(out.glob('overlays/*.png')))
+``petseg eda --clearml`` sends report.json, the overlays and the plots;
+``petseg fix-labels --clearml`` sends plan.json and the contact sheets (dry run) or
+manifest.json (cleaned copy).
 """
 
 from __future__ import annotations
