@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.commands._common import add_clearml_option
+
 # Defaults repeated here to keep this module light: DEFAULT_OVERLAYS in data/eda/run.py,
 # DEFAULT_TINY_FG_PIXELS in data/eda/checks.py (tests/commands/test_eda.py checks they agree).
 
@@ -56,15 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default='never',
         help='exit 1 when findings of this severity (or worse) exist (default: never)',
     )
-    parser.add_argument(
-        '--clearml',
-        nargs='?',
-        const='auto',
-        choices=['auto', 'online', 'offline'],
-        default=None,
-        help='also send the report and its pictures to ClearML as a data_processing task '
-        '(auto: online with a configured server, else offline; a ClearML problem is one warning)',
-    )
+    add_clearml_option(parser)
     parser.set_defaults(func=run)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.commands._common import add_clearml_option
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``fix-labels`` subcommand."""
@@ -36,15 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing output')
-    parser.add_argument(
-        '--clearml',
-        nargs='?',
-        const='auto',
-        choices=['auto', 'online', 'offline'],
-        default=None,
-        help='also send the report and its pictures to ClearML as a data_processing task '
-        '(auto: online with a configured server, else offline; a ClearML problem is one warning)',
-    )
+    add_clearml_option(parser)
     parser.set_defaults(func=run)
 
 

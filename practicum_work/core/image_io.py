@@ -239,6 +239,13 @@ def _unknown_format(data: bytes, decoded: Decoded) -> Decoded:
     return decoded
 
 
+def _undecodable(data: bytes, decoded: Decoded) -> Decoded:
+    _header_only(data, decoded)
+    decoded.problem = UNREADABLE
+    decoded.message = f'{decoded.file_format} data cannot be decoded'
+    return decoded
+
+
 def _mode_from_array(pixels: np.ndarray) -> str:
     channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     mode = {1: 'L', 2: 'LA', 3: 'RGB', 4: 'RGBA'}.get(channels, f'{channels}ch')
@@ -271,10 +278,7 @@ def read_image(path: str | Path) -> Decoded:
                 return decoded
     pixels = cv2.imdecode(buffer, cv2.IMREAD_UNCHANGED)
     if pixels is None:
-        _header_only(data, decoded)
-        decoded.problem = UNREADABLE
-        decoded.message = f'{decoded.file_format} data cannot be decoded'
-        return decoded
+        return _undecodable(data, decoded)
     decoded.pixels = pixels
     decoded.height, decoded.width = pixels.shape[:2]
     decoded.mode = _mode_from_array(pixels)
@@ -304,10 +308,7 @@ def read_mask(path: str | Path) -> Decoded:
         except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
             pixels = None
     if pixels is None:
-        _header_only(data, decoded)
-        decoded.problem = UNREADABLE
-        decoded.message = f'{decoded.file_format} data cannot be decoded'
-        return decoded
+        return _undecodable(data, decoded)
     decoded.pixels = pixels
     decoded.height, decoded.width = pixels.shape[:2]
     return decoded

@@ -100,6 +100,18 @@ def scan_jobs(
 ScanJob = tuple[Path, str, str, str | None, str | None, str | None, ScanSettings]
 
 
+def _read(root: Path, rel: str | None, reader, problem: str, scan: SampleScan):
+    """``reader(root / rel)``, or None (absent, or unreadable: the scan records the problem)."""
+    if rel is None:
+        return None
+    try:
+        return reader(root / rel)
+    except UnreadableFileError as err:
+        scan.problem = scan.problem or problem
+        scan.problem_detail = scan.problem_detail or f'{rel}: {err}'
+        return None
+
+
 def _inspect(job: ScanJob) -> tuple[SampleScan, np.ndarray | None, list[np.ndarray]]:
     """The scan of one sample without descriptors, its image and its regions' pixel selections."""
     root, split, stem, image_rel, mask_rel, problem, settings = job
@@ -110,22 +122,14 @@ def _inspect(job: ScanJob) -> tuple[SampleScan, np.ndarray | None, list[np.ndarr
         scan.problem_detail = f'{mask_rel} has no image'
     elif problem == 'ambiguous_image':
         scan.problem_detail = f'more than one image file with stem {stem!r}: {image_rel}'
-    image = None
-    if image_rel is not None:
-        try:
-            image, scan.image_mode = read_image_rgb(root / image_rel)
-            scan.image_size = (image.shape[1], image.shape[0])
-        except UnreadableFileError as err:
-            scan.problem = scan.problem or 'image_unreadable'
-            scan.problem_detail = scan.problem_detail or f'{image_rel}: {err}'
-    mask = None
-    if mask_rel is not None:
-        try:
-            mask, scan.mask_mode = read_label_map(root / mask_rel)
-            scan.mask_size = (mask.shape[1], mask.shape[0])
-        except UnreadableFileError as err:
-            scan.problem = scan.problem or 'mask_unreadable'
-            scan.problem_detail = scan.problem_detail or f'{mask_rel}: {err}'
+    image = _read(root, image_rel, read_image_rgb, 'image_unreadable', scan)
+    if image is not None:
+        image, scan.image_mode = image
+        scan.image_size = (image.shape[1], image.shape[0])
+    mask = _read(root, mask_rel, read_label_map, 'mask_unreadable', scan)
+    if mask is not None:
+        mask, scan.mask_mode = mask
+        scan.mask_size = (mask.shape[1], mask.shape[0])
     if mask is None:
         return scan, image, []
     scan.counts = class_pixel_counts(mask)

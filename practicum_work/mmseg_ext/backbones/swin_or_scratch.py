@@ -7,13 +7,11 @@ Upstream ``SwinTransformer.init_weights`` loads ``init_cfg.checkpoint`` itself (
 
 from __future__ import annotations
 
-import logging
-
-from mmengine.logging import print_log
 from mmseg.models.backbones import SwinTransformer
 from mmseg.registry import MODELS
 
 from practicum_work.core.checkpoints import is_remote
+from practicum_work.mmseg_ext.weight_init.pretrained_or_scratch import warn_from_scratch
 
 
 @MODELS.register_module()
@@ -33,14 +31,7 @@ class SwinTransformerOrScratch(SwinTransformer):
         try:
             return super().init_weights()
         except OSError as err:  # URLError, HTTPError, ConnectionError, socket errors
-            reason = ' '.join(str(err).split())[:160]
-            print_log(
-                f'pretrained weights {checkpoint} could not be fetched ({reason}); '
-                f'{type(self).__name__} trains from scratch. Skip this attempt with '
-                '--cfg-options model.backbone.init_cfg=None',
-                logger='current',
-                level=logging.WARNING,
-            )
+            warn_from_scratch(checkpoint, self, err)
             init_cfg, self.init_cfg = self.init_cfg, None
             try:
                 super().init_weights()

@@ -9,13 +9,13 @@ from __future__ import annotations
 import torch.nn.functional as F
 from mmseg.models.losses.utils import get_class_weight
 from mmseg.registry import MODELS
-from torch import Tensor, nn
+from torch import Tensor
 
-from practicum_work.mmseg_ext.losses.utils import check_labels, valid_labels
+from practicum_work.mmseg_ext.losses.utils import PixelLoss
 
 
 @MODELS.register_module()
-class SoftmaxDiceLoss(nn.Module):
+class SoftmaxDiceLoss(PixelLoss):
     """``1 - mean_c Dice_c`` on softmax probabilities over the batch's non-ignored pixels.
 
     For class ``c``: ``Dice_c = (2 * sum(p_c * g_c) + smooth) / (sum(p_c) + sum(g_c) + smooth)``,
@@ -37,11 +37,9 @@ class SoftmaxDiceLoss(nn.Module):
         loss_weight: float = 1.0,
         loss_name: str = 'loss_dice',
     ) -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         self.smooth = smooth
         self.class_weight = get_class_weight(class_weight)
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(
         self,
@@ -53,8 +51,7 @@ class SoftmaxDiceLoss(nn.Module):
     ) -> Tensor:
         """Loss of logits ``(N, C, H, W)`` against labels ``(N, H, W)``."""
         num_classes = cls_score.shape[1]
-        valid, safe_label = valid_labels(label, ignore_index)
-        check_labels(safe_label, num_classes, ignore_index)
+        valid, safe_label = self.checked_labels(cls_score, label, ignore_index)
         pixel_weight = valid.to(cls_score.dtype)
         if weight is not None:
             pixel_weight = pixel_weight * weight.reshape(pixel_weight.shape).to(cls_score.dtype)
@@ -72,8 +69,3 @@ class SoftmaxDiceLoss(nn.Module):
         else:
             mean_dice = dice.mean()
         return self.loss_weight * (1.0 - mean_dice)
-
-    @property
-    def loss_name(self) -> str:
-        """Key of this loss in the loss dict."""
-        return self._loss_name

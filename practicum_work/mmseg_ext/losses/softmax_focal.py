@@ -9,13 +9,13 @@ from __future__ import annotations
 import torch.nn.functional as F
 from mmseg.models.losses.utils import get_class_weight
 from mmseg.registry import MODELS
-from torch import Tensor, nn
+from torch import Tensor
 
-from practicum_work.mmseg_ext.losses.utils import check_labels, valid_labels
+from practicum_work.mmseg_ext.losses.utils import PixelLoss
 
 
 @MODELS.register_module()
-class SoftmaxFocalLoss(nn.Module):
+class SoftmaxFocalLoss(PixelLoss):
     """``mean_i alpha[y_i] * (1 - p_i)^gamma * -log p_i`` over the non-ignored pixels.
 
     ``p_i`` is the softmax probability of pixel ``i``'s label ``y_i``. The mean divides by the
@@ -38,13 +38,11 @@ class SoftmaxFocalLoss(nn.Module):
         loss_weight: float = 1.0,
         loss_name: str = 'loss_focal',
     ) -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         if gamma < 0:
             raise ValueError(f'gamma must be >= 0, got {gamma}')
         self.gamma = gamma
         self.alpha = get_class_weight(alpha)
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(
         self,
@@ -56,8 +54,7 @@ class SoftmaxFocalLoss(nn.Module):
     ) -> Tensor:
         """Loss of logits ``(N, C, H, W)`` against labels ``(N, H, W)``."""
         num_classes = cls_score.shape[1]
-        valid, safe_label = valid_labels(label, ignore_index)
-        check_labels(safe_label, num_classes, ignore_index)
+        valid, safe_label = self.checked_labels(cls_score, label, ignore_index)
         log_p = F.log_softmax(cls_score, dim=1).gather(1, safe_label.unsqueeze(1)).squeeze(1)
         terms = -log_p
         if self.gamma:
@@ -73,8 +70,3 @@ class SoftmaxFocalLoss(nn.Module):
         # No valid pixel: the sum is 0 and so is the loss (the graph is kept).
         total = (terms * pixel_weight).sum()
         return self.loss_weight * total / pixel_weight.sum().clamp_min(1.0)
-
-    @property
-    def loss_name(self) -> str:
-        """Key of this loss in the loss dict."""
-        return self._loss_name

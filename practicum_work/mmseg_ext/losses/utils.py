@@ -1,9 +1,9 @@
-"""Label helpers shared by petseg's losses."""
+"""What petseg's losses share: their name and weight, and the checked labels."""
 
 from __future__ import annotations
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 
 def valid_labels(label: Tensor, ignore_index: int) -> tuple[Tensor, Tensor]:
@@ -22,3 +22,24 @@ def check_labels(safe_label: Tensor, num_classes: int, ignore_index: int) -> Non
             f'ignore_index {ignore_index}; add IgnoreUnknownLabels to the pipeline or clean '
             'the masks (`petseg eda` lists them)'
         )
+
+
+class PixelLoss(nn.Module):
+    """Base of petseg's per-pixel losses: ``loss_weight``, ``loss_name``, checked labels."""
+
+    def __init__(self, loss_weight: float, loss_name: str) -> None:
+        super().__init__()
+        self.loss_weight = loss_weight
+        self._loss_name = loss_name
+
+    @staticmethod
+    def checked_labels(cls_score: Tensor, label: Tensor, ignore_index: int):
+        """``(valid, safe_label)`` of ``label``; values that are no class raise clearly."""
+        valid, safe_label = valid_labels(label, ignore_index)
+        check_labels(safe_label, cls_score.shape[1], ignore_index)
+        return valid, safe_label
+
+    @property
+    def loss_name(self) -> str:
+        """The key of this loss in MMSeg's loss dict (``loss_`` prefix: back-propagated)."""
+        return self._loss_name

@@ -9,13 +9,13 @@ from __future__ import annotations
 import torch.nn.functional as F
 from mmseg.models.losses.utils import get_class_weight
 from mmseg.registry import MODELS
-from torch import Tensor, nn
+from torch import Tensor
 
-from practicum_work.mmseg_ext.losses.utils import check_labels, valid_labels
+from practicum_work.mmseg_ext.losses.utils import PixelLoss
 
 
 @MODELS.register_module()
-class WeightedCrossEntropyLoss(nn.Module):
+class WeightedCrossEntropyLoss(PixelLoss):
     """Softmax cross-entropy averaged over non-ignored pixels, optionally class-weighted.
 
     ``loss = sum_i w[y_i] * nll_i / sum_i w[y_i]`` over pixels with ``y_i != ignore_index``
@@ -35,10 +35,8 @@ class WeightedCrossEntropyLoss(nn.Module):
         loss_weight: float = 1.0,
         loss_name: str = 'loss_ce',
     ) -> None:
-        super().__init__()
+        super().__init__(loss_weight, loss_name)
         self.class_weight = get_class_weight(class_weight)
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
 
     def forward(
         self,
@@ -55,8 +53,7 @@ class WeightedCrossEntropyLoss(nn.Module):
         if reduction not in ('mean', 'sum', 'none'):
             raise ValueError(f'unknown reduction {reduction!r}')
         num_classes = cls_score.shape[1]
-        valid, safe_label = valid_labels(label, ignore_index)
-        check_labels(safe_label, num_classes, ignore_index)
+        valid, safe_label = self.checked_labels(cls_score, label, ignore_index)
         nll = F.cross_entropy(cls_score, safe_label, reduction='none')
         pixel_weight = valid.to(nll.dtype)
         if self.class_weight is not None:
@@ -78,8 +75,3 @@ class WeightedCrossEntropyLoss(nn.Module):
             return self.loss_weight * total / avg_factor
         # No valid pixel: total is 0 and so is the loss (the graph is kept).
         return self.loss_weight * total / pixel_weight.sum().clamp_min(1e-12)
-
-    @property
-    def loss_name(self) -> str:
-        """Key of this loss in the loss dict."""
-        return self._loss_name

@@ -15,6 +15,18 @@ from mmengine.registry import WEIGHT_INITIALIZERS
 from practicum_work.core.checkpoints import is_remote
 
 
+def warn_from_scratch(checkpoint: str, module, err: OSError) -> None:
+    """The one warning line of a remote checkpoint that could not be fetched."""
+    reason = ' '.join(str(err).split())[:160]
+    print_log(
+        f'pretrained weights {checkpoint} could not be fetched ({reason}); '
+        f'{type(module).__name__} trains from scratch. Skip this attempt with '
+        '--cfg-options model.backbone.init_cfg=None',
+        logger='current',
+        level=logging.WARNING,
+    )
+
+
 @WEIGHT_INITIALIZERS.register_module(name='PretrainedOrScratch')
 class PretrainedOrScratchInit(PretrainedInit):
     """mmengine's ``Pretrained`` init; a failed download of a *remote* checkpoint is one warning.
@@ -31,11 +43,4 @@ class PretrainedOrScratchInit(PretrainedInit):
         try:
             return super().__call__(module)
         except OSError as err:  # URLError, HTTPError, ConnectionError, socket errors
-            reason = ' '.join(str(err).split())[:160]
-            print_log(
-                f'pretrained weights {self.checkpoint} could not be fetched ({reason}); '
-                f'{type(module).__name__} trains from scratch. Skip this attempt with '
-                '--cfg-options model.backbone.init_cfg=None',
-                logger='current',
-                level=logging.WARNING,
-            )
+            warn_from_scratch(self.checkpoint, module, err)
