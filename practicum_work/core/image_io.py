@@ -403,3 +403,13 @@ def read_class_map(path: str | Path, num_classes: int) -> np.ndarray:
     mask = mask.astype(np.int64)
     mask[(mask >= num_classes) & (mask != 255)] = 255
     return mask.astype(np.uint8)
+
+
+def write_pair(
+    root: str | Path, split: str, stem: str, image: np.ndarray, mask: np.ndarray, quality: int
+) -> None:
+    """Write ``img/<split>/<stem>.jpg`` (RGB in, JPEG ``quality``) and ``labels/...png``."""
+    root = Path(root)
+    bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    cv2.imwrite(str(root / 'img' / split / f'{stem}.jpg'), bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    cv2.imwrite(str(root / 'labels' / split / f'{stem}.png'), mask)

@@ -13,11 +13,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from practicum_work.core.atomic import atomic_output_dir, atomic_write_text
 from practicum_work.core.errors import OutputExistsError
+from practicum_work.core.image_io import write_pair
 from practicum_work.core.layout import IMAGE_DIR, MASK_DIR, SPLITS
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.demo_scenes import render_scene
@@ -56,16 +56,6 @@ def _render_sample(job: tuple[int, str, int, int]) -> tuple[str, str, np.ndarray
     return split, f'{split}_{index:04d}', scene.image, scene.mask
 
 
-def _write_sample(root: Path, split: str, stem: str, image: np.ndarray, mask: np.ndarray) -> None:
-    image_bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    cv2.imwrite(
-        str(root / IMAGE_DIR / split / f'{stem}.jpg'),
-        image_bgr,
-        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY],
-    )
-    cv2.imwrite(str(root / MASK_DIR / split / f'{stem}.png'), mask)
-
-
 def _render_all(
     root: Path, seed: int, counts: dict[str, int], size: int, workers, show_progress: bool
 ) -> tuple[dict[str, list[SampleInfo]], dict[str, int]]:
@@ -80,7 +70,7 @@ def _render_all(
         _render_sample, jobs, workers, 'rendering demo data', show_progress, chunksize=8
     )
     for split, stem, image, mask in results:
-        _write_sample(root, split, stem, image, mask)
+        write_pair(root, split, stem, image, mask, JPEG_QUALITY)
         n_foreground = int(np.count_nonzero(mask))
         fg_pixels[split] += n_foreground
         classes = tuple(int(c) for c in np.unique(mask) if c != 0)

@@ -27,7 +27,12 @@ import numpy as np
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX
 from practicum_work.core.errors import DataLayoutError, PetsegError
-from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.core.image_io import (
+    UnreadableFileError,
+    read_image_rgb,
+    read_label_map,
+    write_pair,
+)
 from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
 from practicum_work.core.progress import ordered_map
 
@@ -145,13 +150,7 @@ def _convert_one(job: tuple[Path, Path, str, PetRecord, int, str]) -> tuple[str,
         image, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
     )
     labels = cv2.resize(labels, (width, height), interpolation=cv2.INTER_NEAREST)
-    bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    cv2.imwrite(
-        str(out / IMAGE_DIR / split / f'{record.name}.jpg'),
-        bgr,
-        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY],
-    )
-    cv2.imwrite(str(out / MASK_DIR / split / f'{record.name}.png'), labels)
+    write_pair(out, split, record.name, image, labels, JPEG_QUALITY)
     return split, record.name, '', unexpected
 
 

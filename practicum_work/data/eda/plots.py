@@ -25,6 +25,12 @@ def _colour(index: int) -> tuple[float, float, float]:
     return tuple(np.clip(rgb, 0.15, 0.9))  # keep black background visible on white
 
 
+def _save(plt, fig, path: Path) -> None:
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def plot_class_shares(statistics: dict[str, dict], path: Path) -> None:
     """Bars per split: pixel share of each class (255 excluded) and images containing it."""
     plt = _pyplot()
@@ -47,9 +53,7 @@ def plot_class_shares(statistics: dict[str, dict], path: Path) -> None:
     for ax in axes:
         ax.set_xticks(x, splits)
         ax.legend(fontsize=8)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def plot_foreground_histogram(statistics: dict[str, dict], path: Path) -> None:
@@ -65,9 +69,7 @@ def plot_foreground_histogram(statistics: dict[str, dict], path: Path) -> None:
     ax.set_ylabel('fraction of masks')
     ax.set_title('foreground share per mask')
     ax.legend(fontsize=8)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def plot_image_sizes(statistics: dict[str, dict], path: Path) -> None:
@@ -89,9 +91,7 @@ def plot_image_sizes(statistics: dict[str, dict], path: Path) -> None:
         ax.set_title(f'image {name}s')
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def write_plots(statistics: dict[str, dict], out_dir: Path) -> list[str]:
