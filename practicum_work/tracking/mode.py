@@ -85,8 +85,26 @@ def active_config_file(env: Mapping[str, str] | None = None) -> Path | None:
     return None
 
 
+MASTER_PROCESS_VARIABLES = ('CLEARML_PROC_MASTER_ID', 'TRAINS_PROC_MASTER_ID')
+
+
+def forget_inherited_master_process() -> None:
+    """Drop a ClearML master-process marker that names another process.
+
+    clearml marks its tracked process in the environment (``<pid>:<task id>``); a process
+    started from it (``petseg demo`` running ``tools/train.py``, a test runner that called
+    ``Task.init``) inherits the marker, believes it is a worker of that task, and
+    ``Task.init`` hands back a stub that records nothing, without a word.
+    """
+    for name in MASTER_PROCESS_VARIABLES:
+        value = os.environ.get(name)
+        if value and value.split(':')[0] != str(os.getpid()):
+            del os.environ[name]
+
+
 def _file_credentials(path: Path) -> tuple[str, str, str]:
     """(access key, secret key, api host) from a clearml.conf; empty strings when absent."""
+    forget_inherited_master_process()  # before clearml's first import, which reads it
     from clearml.utilities.pyhocon import ConfigFactory
 
     try:

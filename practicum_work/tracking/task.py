@@ -7,7 +7,9 @@ every RNG (``Task.set_random_seed(None)`` first), reuses the last task of the sa
 (``reuse_last_task_id=False``), patches ``torch.save`` and matplotlib
 (``auto_connect_frameworks=False``), a second ``Task.init`` in one process raises (an open
 task is reused instead), the forked reporting subprocess can hang ``Task.close`` (reporting
-runs in threads instead) and its signal hook swallows SIGTERM (the default is restored).
+runs in threads instead), its signal hook swallows SIGTERM (the default is restored), and a
+``CLEARML_PROC_MASTER_ID`` inherited from another tracked process makes ``Task.init`` return a
+silent do-nothing stub (the inherited value is dropped: every petseg run is its own task).
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from practicum_work.core.errors import DataLayoutError, PetsegError
-from practicum_work.tracking.mode import IMPORT_HINT, ModeDecision, configured_server
+from practicum_work.tracking.mode import (
+    IMPORT_HINT,
+    ModeDecision,
+    configured_server,
+    forget_inherited_master_process,
+)
 
 PING_TIMEOUT_S = 5.0
 
@@ -65,6 +72,7 @@ def start_task(
     An already open task of this process (e.g. a script that called ``Task.init`` itself, or
     a ClearML Agent run) is reused and left open. Raises whatever clearml raises.
     """
+    forget_inherited_master_process()  # before clearml's first import, which reads it
     from clearml import Task
 
     warnings: list[str] = []
@@ -97,6 +105,10 @@ def start_task(
     kwargs.update(init_kwargs or {})
     sigterm = _main_thread_sigterm_handler()
     task = Task.init(**kwargs)
+    if type(task).__name__ == 'StubObject':
+        raise PetsegError(
+            'ClearML: Task.init returned a placeholder task; nothing would be recorded'
+        )
     if sigterm in (signal.SIG_DFL, None):
         _restore_sigterm()
     return TaskHandle(task, mode, owned=True, warnings=warnings)

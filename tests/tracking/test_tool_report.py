@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -132,3 +133,23 @@ def test_offline_tool_run_writes_a_session_zip(tmp_path):
     assert singles >= {'pairs', 'shares.cat', 'shares.dog'}
     assert any('overlay_train_0001' in n for n in names)  # the debug image
     assert any(n.startswith('data/') and 'report' in n for n in names)  # the artifact file
+
+
+def test_a_master_process_marker_inherited_from_another_run_is_not_a_silent_stub(tmp_path):
+    # clearml marks its tracked process as CLEARML_PROC_MASTER_ID=<pid>:<task>; a process
+    # started from it (petseg demo -> tools/train.py) used to get a stub task recording nothing
+    report = tmp_path / 'report.json'
+    report.write_text(json.dumps(REPORT))
+    code = (
+        'import faulthandler; faulthandler.dump_traceback_later(60, exit=True)\n'
+        'import json\n'
+        'from practicum_work.tracking.tool_report import report_tool_run\n'
+        f'r = report_tool_run("eda", {str(report)!r})\n'
+        'print(json.dumps(r.__dict__))\n'
+    )
+    env = clearml_env(tmp_path / 'home', mode='offline', CLEARML_PROC_MASTER_ID='1:offline-abc')
+    result = run_tool('-c', code, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record['mode'] == 'offline', record
+    assert record['offline_session'] and Path(record['offline_session']).is_file()
