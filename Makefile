@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.petseg-installed
 
-.PHONY: install demo test test-fast lint format bench clean
+.PHONY: install browser demo test test-fast lint format bench clean
 
 $(STAMP): pyproject.toml requirements.txt hatch_build.py
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,13 @@ $(STAMP): pyproject.toml requirements.txt hatch_build.py
 
 install: $(STAMP)  ## create .venv and install petseg with its pinned stack
 
+browser:  ## Debian's headless chromium + chromium-driver for the review page's browser test
+	bash .ci/install_chromium.sh
+
 demo: install  ## the end-to-end demo on generated data (CPU, minutes)
 	$(VENV)/bin/petseg demo
 
-test: install lint  ## the whole test suite, slow end-to-end checks included (what CI runs)
+test: install browser lint  ## the whole test suite, slow end-to-end checks included (what CI runs)
 	$(PY) -m pytest
 
 test-fast: install  ## the quick tests only (skips the `slow` marker)

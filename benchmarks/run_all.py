@@ -38,6 +38,10 @@ BENCHMARKS: dict[str, tuple[list[str], str]] = {
         ['bench_training.py', '--iters', '30', '--repeats', '2'],
         'hyp1 iterations: ours (dataset, losses, metric, tracking) vs plain MMSeg',
     ),
+    'review': (
+        ['bench_review.py', '--decisions', '50'],
+        'petseg review in headless Chromium: wait per keyboard decision, 50 decisions',
+    ),
     'inference': (
         ['bench_inference.py', '--images', '32', '--repeats', '2'],
         'best-worst inference path vs bare model.test_step, batch 1 and 4',

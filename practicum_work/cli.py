@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     'inject_noise',
     'eda',
     'fix_labels',
+    'review',
+    'import_relabelled',
     'class_weights',
     'label_quality',
     'best_worst',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,51 @@ def toy_dataset(tmp_path_factory) -> Path:
     ):
         swap_mask(root / rel)
     return root
+
+
+# A dataset with every kind of flagged sample and its dry-run plan (review and decisions tests)
+
+
+def make_review_dataset(root: Path) -> Path:
+    """Toy scenes (30 train, 10 val, 4 test) with swaps, an empty, a stray-valued, a tiny and
+    a size-mismatched mask: flagged samples of every decision (fix, review, drop)."""
+    write_toy_dataset(root, {'train': 30, 'val': 10, 'test': 4})
+    for rel in ('labels/train/train_0002.png', 'labels/train/train_0005.png',
+                'labels/val/val_0001.png'):  # fmt: skip
+        swap_mask(root / rel)
+    labels = root / 'labels' / 'train'
+    cv2.imwrite(str(labels / 'train_0007.png'), np.zeros((96, 96), np.uint8))  # empty
+    stray = cv2.imread(str(labels / 'train_0008.png'), cv2.IMREAD_UNCHANGED)
+    stray[:4, :4] = 7
+    cv2.imwrite(str(labels / 'train_0008.png'), stray)
+    tiny = np.zeros((96, 96), np.uint8)
+    tiny[40:43, 40:43] = 1
+    cv2.imwrite(str(labels / 'train_0009.png'), tiny)
+    small = cv2.imread(str(labels / 'train_0010.png'), cv2.IMREAD_UNCHANGED)
+    cv2.imwrite(str(labels / 'train_0010.png'), cv2.resize(small, (48, 48), cv2.INTER_NEAREST))
+    return root
+
+
+@pytest.fixture(scope='session')
+def review_plan(tmp_path_factory) -> tuple[Path, Path]:
+    """(dataset root, plan folder) of a fix-labels --dry-run on the review dataset."""
+    from practicum_work.data.label_fix.run import FixLabelsSettings, run_fix_labels
+
+    base = tmp_path_factory.mktemp('review')
+    root = make_review_dataset(base / 'pets_review')
+    plan = base / 'plan'
+    settings = FixLabelsSettings(
+        data_root=root, dry_run=True, plan_dir=plan, classifier='self', folds=4, workers=1,
+        show_progress=False,
+    )  # fmt: skip
+    run_fix_labels(settings, log=lambda _: None)
+    return root, plan
+
+
+@pytest.fixture
+def fresh_plan(review_plan, tmp_path) -> tuple[Path, Path]:
+    """A private copy of the plan folder (decisions.json starts empty); the dataset is shared."""
+    root, plan = review_plan
+    copy = tmp_path / 'plan'
+    shutil.copytree(plan, copy)
+    return root, copy

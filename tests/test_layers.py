@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     'data': {'core', 'vis'},
     'analysis': {'core', 'vis', 'tracking', 'mmseg_ext'},
     'label_quality': {'core', 'vis', 'tracking', 'mmseg_ext', 'analysis', 'data'},
+    'review': {'core', 'vis', 'data'},
     'top': {
         'core',
         'vis',
@@ -37,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
         'analysis',
         'data',
         'label_quality',
+        'review',
         'commands',
     },
 }

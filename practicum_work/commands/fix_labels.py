@@ -31,6 +31,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_classifier_options(parser)
     _add_policy_options(parser)
+    parser.add_argument(
+        '--decisions',
+        help='decisions.json from petseg review: each human decision overrides the automatic one',
+    )
+    parser.add_argument(
+        '--relabel-export',
+        metavar='DIR',
+        help='write the samples marked "needs relabelling" (palette PNG masks + a CVAT '
+        'Segmentation mask 1.1 export) for an annotation tool; petseg import-relabelled reads '
+        'them back',
+    )
     parser.add_argument('--fix-test', action='store_true', help='also swap/drop in the test split')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
@@ -196,6 +207,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         overwrite=args.overwrite,
         copy=args.copy,
+        decisions=Path(args.decisions) if args.decisions else None,
+        relabel_export=Path(args.relabel_export) if args.relabel_export else None,
     )
     result = run_fix_labels(settings)
     _print_summary(result)
@@ -206,6 +219,11 @@ def run(args: argparse.Namespace) -> int:
         for sheet in result.contact_sheets:
             print(f'contact sheet: {sheet}')
         print('nothing was changed (dry run)')
+        flagged = sum(i.decision not in ('keep', 'left_out') for i in result.plan.items)
+        if flagged:
+            print(f'decide the {flagged} flagged samples: petseg review --plan {result.plan_dir}')
     else:
         print(f'cleaned copy: {result.out}  (manifest: {result.out / "manifest.json"})')
+    if args.relabel_export:
+        print(f'marked for relabelling: {args.relabel_export} (petseg import-relabelled reads it)')
     return 0

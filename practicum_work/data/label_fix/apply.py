@@ -52,6 +52,17 @@ def apply_changes(mask: np.ndarray, changes: list[dict]) -> np.ndarray:
     return np.ascontiguousarray(out, dtype=np.uint8)
 
 
+def mask_after(root: Path, item: dict) -> np.ndarray:
+    """The mask of a plan item (JSON) as the cleaned copy holds it.
+
+    A ``replace_mask`` change (a label-quality proposal accepted in ``petseg review``) takes
+    that file instead of the dataset's mask; every other change applies to the given mask.
+    """
+    replace = next((c for c in item['changes'] if c['type'] == 'replace_mask'), None)
+    mask, _ = read_label_map(Path(replace['file']) if replace else root / item['mask'])
+    return apply_changes(mask, [c for c in item['changes'] if c['type'] != 'replace_mask'])
+
+
 def _place(src: Path, dst: Path, copy: bool) -> None:
     if not copy:
         try:
@@ -66,8 +77,7 @@ def _write_sample(job: tuple[Path, Path, dict, bool]) -> tuple[str, dict[str, in
     root, out, item, copy = job
     _place(root / item['image'], out / item['image'], copy)
     if item['changes']:
-        mask, _ = read_label_map(root / item['mask'])
-        cleaned = apply_changes(mask, item['changes'])
+        cleaned = mask_after(root, item)
         if not cv2.imwrite(str(out / item['mask']), cleaned):
             raise OSError(f'could not write {out / item["mask"]}')
         counts = class_pixel_counts(cleaned)
@@ -117,7 +127,7 @@ def write_clean_copy(
                 after[split][key] += counts[key]
             if item['changes']:
                 item['class_pixels_after'] = counts
-        changed = [i for i in kept if i['decision'] != 'keep'] + [
+        changed = [i for i in kept if i['decision'] != 'keep' or i.get('decided_by') == 'human'] + [
             item_to_json(i) for i in items if i.decision not in KEPT_DECISIONS
         ]
         changed.sort(key=lambda i: (splits.index(i['split']), i['stem']))

@@ -16,7 +16,7 @@ import numpy as np
 from practicum_work.core.colours import overlay_mask
 from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
 from practicum_work.core.progress import ordered_map
-from practicum_work.data.label_fix.apply import apply_changes
+from practicum_work.data.label_fix.apply import mask_after
 from practicum_work.data.label_fix.plan import PlanItem
 from practicum_work.vis.panels import Tile, class_legend, compose_panel, save_png, stack_rows
 
@@ -60,7 +60,8 @@ def render_row(job: tuple[Path, PlanItem]) -> np.ndarray:
         after = Tile(None, 'after', item.decision.upper().replace('_', ' '))
     else:
         title = 'after' if item.changes else 'after (unchanged)'
-        after = Tile(_overlay(image, apply_changes(mask, item.changes)), title)
+        changed = mask_after(root, {'mask': item.mask, 'changes': item.changes})
+        after = Tile(_overlay(image, changed), title)
     caption = [f'{item.split}/{item.stem}: {item.decision.upper()}', *item.reasons]
     tiles = [Tile(image, 'image', 'no image'), before, after]
     return compose_panel(tiles, caption, class_legend(stray=True), height=THUMB)

@@ -59,6 +59,8 @@ class PlanItem:
     reasons: list[str] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
+    decided_by: str = 'automatic'  # or 'human' (fix-labels --decisions)
+    decided_at: str | None = None
 
     @property
     def flagged(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -20,6 +21,7 @@ from practicum_work.data.label_fix.classifier_reliability import (
     check_reliability,
     measure_reliability,
 )
+from practicum_work.data.label_fix.human_decisions import apply_decisions_file
 from practicum_work.data.label_fix.plan import PlanItem, PolicySettings, plan_item, summarise
 from practicum_work.data.label_fix.sample_scan import (
     SampleScan,
@@ -42,6 +44,7 @@ from practicum_work.data.label_fix.swap_detection import (
     region_evidence,
 )
 
+DECISIONS_FILE = 'decisions.json'  # petseg review writes it next to plan.json
 DEFAULT_SWAP_THRESHOLD = {'self': 0.8, 'imagenet': 0.9}
 TEST_SPLIT = 'test'
 
@@ -68,6 +71,8 @@ class FixLabelsSettings:
     overwrite: bool = False
     copy: bool = False
     show_progress: bool = True
+    decisions: Path | None = None  # decisions.json of petseg review: human decisions win
+    relabel_export: Path | None = None  # samples marked for relabelling, for annotation tools
 
 
 @dataclass
@@ -121,6 +126,12 @@ def _check_paths(settings: FixLabelsSettings) -> None:
         if settings.out is None:
             raise PetsegError('--out is required unless --dry-run')
         outputs.append(Path(settings.out))
+    if settings.relabel_export is not None:
+        outputs.append(Path(settings.relabel_export))
+    if settings.decisions is not None and not Path(settings.decisions).is_file():
+        raise DataLayoutError(
+            f'decisions file {settings.decisions} does not exist (petseg review writes it)'
+        )
     for out in outputs:
         check_output_outside(out, root)
         if root.resolve().is_relative_to(out.resolve()):
@@ -303,6 +314,8 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
         shape = scan.image_size or scan.mask_size or (0, 0)
         min_pixels = resolve_min_fg_pixels(settings.min_fg_pixels, shape[::-1])
         items.append(plan_item(scan, verdicts.get(s), policies, min_pixels))
+    if settings.decisions is not None:
+        apply_decisions_file(items, settings.decisions, root)
     settings_json = {
         'min_fg_pixels': settings.min_fg_pixels or 'auto (0.2% of the image area, >= 16)',
         **asdict(policies),
@@ -311,6 +324,7 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
         'fix_test': settings.fix_test,
         'folds': settings.folds,
         'seed': settings.seed,
+        'decisions': None if settings.decisions is None else str(settings.decisions),
     }
     return Plan(str(root), settings_json, classifier_info, items, summarise(items))
 
@@ -324,10 +338,17 @@ def run_fix_labels(
 
     plan = build_plan(settings, log)
     root = Path(settings.data_root)
+    if settings.relabel_export is not None:
+        from practicum_work.data.label_fix.relabel_export import write_relabel_export
+
+        write_relabel_export(root, plan.items, settings.relabel_export, settings.overwrite)
     if settings.dry_run:
         plan_dir = Path(settings.plan_dir or default_plan_dir(root))
         with atomic_output_dir(plan_dir, overwrite=settings.overwrite) as tmp:
             (tmp / 'plan.json').write_text(json.dumps(plan.to_json(), indent=2) + '\n')
+            kept = plan_dir / DECISIONS_FILE  # a rerun never loses what a person decided
+            if kept.is_file():
+                shutil.copy2(kept, tmp / DECISIONS_FILE)
             sheets = write_contact_sheets(
                 root,
                 plan.items,
