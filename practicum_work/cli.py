@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     'import_relabelled',
     'class_weights',
     'label_quality',
+    'cross_validate',
     'best_worst',
     'postprocess_eval',
     'compare',

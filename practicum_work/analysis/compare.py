@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from practicum_work.analysis.compare_intervals import add_intervals
 from practicum_work.core.atomic import atomic_output_dir
 from practicum_work.core.checkpoints import best_iteration, pick_checkpoint
 from practicum_work.core.classes import CLASSES
@@ -51,6 +52,7 @@ class ExperimentSummary:
     train_time_s: float | None = None
     params: int | None = None
     checkpoint: str | None = None
+    test_mDice_ci: dict | None = None  # 95% bootstrap interval over test images (compare_intervals)
     notes: list[str] = field(default_factory=list)
 
 
@@ -64,6 +66,7 @@ class CompareResult:
     ranking: list[str]
     conclusion: str
     files: list[str]
+    differences: list[dict] = field(default_factory=list)  # best vs each other, paired bootstrap
 
 
 def _read_json(path: Path, notes: list[str]) -> dict | None:
@@ -240,6 +243,7 @@ def table_rows(
     header = ['experiment', 'best iter']
     for split in ('val', 'test'):
         header += [f'{split} {m}' for m in SPLIT_METRICS]
+        header += ['test mDice 95% CI'] if split == 'test' else []
         header += [f'{split} Dice {c}' for c in class_names]
     header += ['train time (s)', 'params', 'test metrics file']
     rows = []
@@ -247,6 +251,9 @@ def table_rows(
         row: list[object] = [exp.name, exp.best_iter]
         for record in (exp.val, exp.test):
             row += [_metric(record, m) for m in SPLIT_METRICS]
+            if record is exp.test:
+                ci = exp.test_mDice_ci
+                row.append(None if ci is None else f'[{ci["low"]:.2f}, {ci["high"]:.2f}]')
             row += [_metric(record, 'Dice', c) for c in class_names]
         row += [
             None if exp.train_time_s is None else round(exp.train_time_s),
@@ -360,6 +367,7 @@ def report_markdown(
     rows: Sequence[Sequence[object]],
     conclusion: str,
     has_plot: bool,
+    differences: Sequence[dict] = (),
 ) -> str:
     """The Markdown report: table, chart, notes and the closing line."""
     lines = [
@@ -372,6 +380,15 @@ def report_markdown(
         '',
     ]
     lines += ['![val mDice](val_mDice.png)', ''] if has_plot else ['No validation curves yet.', '']
+    if differences:
+        lines += [
+            '## Is the difference real?',
+            '',
+            'Paired bootstrap over the same test images (2,000 resamples; per-image areas '
+            'summed per resample, so each value is the mDice MMSeg reports):',
+            '',
+        ]
+        lines += [f'- {d["sentence"]}' for d in differences] + ['']
     notes = [(e.name, n) for e in experiments for n in e.notes]
     if notes:
         lines += ['Notes:', ''] + [f'- {name}: {note}' for name, note in notes] + ['']
@@ -380,8 +397,10 @@ def report_markdown(
 
 
 def _unique_names(work_dirs: Sequence[Path]) -> list[str]:
-    names = [d.name for d in work_dirs]
-    return [f'{d.parent.name}/{d.name}' if names.count(d.name) > 1 else d.name for d in work_dirs]
+    # a cross-validate report folder (<run>/report) is named after its run
+    dirs = [d.resolve().parent if d.name == 'report' else d for d in work_dirs]
+    names = [d.name for d in dirs]
+    return [f'{d.parent.name}/{d.name}' if names.count(d.name) > 1 else d.name for d in dirs]
 
 
 def compare_experiments(
@@ -400,21 +419,23 @@ def compare_experiments(
             raise PetsegError(f'output {out} would replace the experiment folder {d}')
     experiments = [summarise_experiment(d, n) for d, n in zip(dirs, _unique_names(dirs))]
     class_names = class_names_of(experiments)
-    header, rows = table_rows(experiments, class_names)
     ranking, conclusion = rank_experiments(experiments, rank_by)
+    differences = add_intervals(experiments, ranking)
+    header, rows = table_rows(experiments, class_names)
     with atomic_output_dir(out, overwrite) as tmp:
         has_plot = plot_val_curves(experiments, tmp / 'val_mDice.png')
         (tmp / 'compare.csv').write_text(table_csv(header, rows))
         (tmp / 'report.md').write_text(
-            report_markdown(experiments, header, rows, conclusion, has_plot)
+            report_markdown(experiments, header, rows, conclusion, has_plot, differences)
         )
         document = {
             'units': 'percent',
             'rank_by': f'{rank_by} mDice',
             'ranking': ranking,
             'conclusion': conclusion,
+            'differences': differences,
             'experiments': [asdict(e) for e in experiments],
         }
         (tmp / 'compare.json').write_text(json.dumps(document, indent=2))
         files = sorted(p.name for p in tmp.iterdir())
-    return CompareResult(str(out), experiments, rank_by, ranking, conclusion, files)
+    return CompareResult(str(out), experiments, rank_by, ranking, conclusion, files, differences)

@@ -39,19 +39,24 @@ def run(args: argparse.Namespace) -> int:
         return DASH if value is None else f'{value:.{digits}f}'
 
     table = Table(title='experiments (percent)')
-    for column in ('experiment', 'best iter', 'val mDice', 'val mIoU', 'test mDice', 'test mIoU'):
+    columns = ('experiment', 'best iter', 'val mDice', 'val mIoU', 'test mDice', 'test 95% CI',
+               'test mIoU')  # fmt: skip
+    for column in columns:
         table.add_column(column, justify='left' if column == 'experiment' else 'right')
     for exp in result.experiments:
-        val, test = exp.val or {}, exp.test or {}
+        val, test, ci = exp.val or {}, exp.test or {}, exp.test_mDice_ci
         table.add_row(
             exp.name,
             DASH if exp.best_iter is None else str(exp.best_iter),
             fmt(val.get('summary', {}).get('mDice')),
             fmt(val.get('summary', {}).get('mIoU')),
             fmt(test.get('summary', {}).get('mDice')),
+            DASH if ci is None else f'[{ci["low"]:.2f}, {ci["high"]:.2f}]',
             fmt(test.get('summary', {}).get('mIoU')),
         )
     Console().print(table)
     print(result.conclusion)
+    for difference in result.differences:
+        print(difference['sentence'])
     print(f'wrote {result.out_dir}: ' + ', '.join(result.files))
     return 0

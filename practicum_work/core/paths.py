@@ -58,5 +58,10 @@ def default_analysis_dir(config: str | Path, tool: str) -> Path:
     return default_work_dir(config) / tool
 
 
+def default_cross_validate_dir(config: str | Path, data_root: str | Path) -> Path:
+    """work_dirs/cross_validate/<config stem>_<dataset name>/"""
+    return WORK_DIRS / 'cross_validate' / f'{Path(config).stem}_{dataset_name(data_root)}'
+
+
 DEFAULT_COMPARE_DIR = WORK_DIRS / 'compare'
 DEFAULT_DEMO_DIR = WORK_DIRS / 'demo'

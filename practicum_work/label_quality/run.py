@@ -11,20 +11,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
-from practicum_work.core.config import load_config, short_run_options
+from practicum_work.core.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.config import short_run_options
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.core.image_io import unusable_pair_reason
 from practicum_work.core.layout import MASK_DIR, pair_split
-from practicum_work.core.tool_runner import repo_path, run_tool_logged
 from practicum_work.data.dataset_copy import copy_dataset
-from practicum_work.label_quality.fold_config import fold_training_config
-from practicum_work.label_quality.folds import (
-    fingerprint,
-    fold_members,
-    samples_digest,
-    write_stem_lists,
-)
+from practicum_work.label_quality.fold_models import train_fold_model
+from practicum_work.label_quality.folds import fold_members
 from practicum_work.label_quality.model_check import (
     DEFAULT_MIN_IOU,
     HeldoutAgreement,
@@ -126,9 +120,6 @@ def _train_fold(
     settings: LabelQualitySettings,
 ) -> tuple[Path, dict[str, Path], bool]:
     """Train (or reuse) the model of one fold; return its config, held-out lists, reused flag."""
-    fold_dir.mkdir(parents=True, exist_ok=True)
-    heldout = set(members)
-    train_ids = [i for i in all_ids if i not in heldout]
     options = short_run_options(
         config,
         iters=settings.iters,
@@ -138,30 +129,10 @@ def _train_fold(
         workers=settings.workers,
         seed=settings.seed + index,
     )
-    key = fingerprint(
-        sorted(train_ids),
-        samples_digest(data_root, train_ids),  # edited masks or images: retrain
-        load_config(config).pretty_text,  # with its _base_ files
-        sorted(options.items()),
+    model = train_fold_model(
+        index, settings.folds, members, all_ids, config, data_root, fold_dir, options
     )
-    checkpoint = fold_dir / f'iter_{settings.iters}.pth'
-    heldout_lists = write_stem_lists(members, fold_dir, 'heldout')
-    marker = fold_dir / 'fold.json'
-    reusable = checkpoint.is_file() and marker.is_file()
-    if reusable and json.loads(marker.read_text()).get('fingerprint') == key:
-        return fold_dir / 'config.py', heldout_lists, True
-    train_lists = write_stem_lists(train_ids, fold_dir, 'train')
-    cfg = fold_training_config(config, data_root, train_lists, fold_dir, options)
-    cfg.dump(str(fold_dir / 'config.py'))
-    run_tool_logged(
-        [str(repo_path('tools/train.py')), str(fold_dir / 'config.py')],
-        fold_dir / 'train.log',
-        f'fold {index + 1}/{settings.folds}: train',
-    )
-    if not checkpoint.is_file():
-        raise PetsegError(f'fold {index} finished without {checkpoint}; see {fold_dir}/train.log')
-    atomic_write_text(marker, json.dumps({'fingerprint': key, 'train_samples': len(train_ids)}))
-    return fold_dir / 'config.py', heldout_lists, False
+    return model.config, model.heldout_lists, model.reused
 
 
 def _write_scores(report: Path, images: list[ScoredImage]) -> None:

@@ -90,6 +90,13 @@ def test_test_tool_writes_metrics_predictions_and_paintings(hyp1_run, tiny_datas
     assert len(masks) == 4
     assert set(np.unique(np.array(Image.open(masks[0])))) <= {0, 1, 2}
     assert len(list(show.rglob('*.png'))) == 4
+    # per-image areas beside the metrics: summed, they give the very mDice reported
+    from practicum_work.analysis.bootstrap import mdice_of_sums, read_per_image
+
+    areas = read_per_image(tmp_path / 'per_image_test_iter_4.json')
+    assert sorted(areas.images) == [f'test/test_{i:04d}' for i in range(4)]
+    summed = float(mdice_of_sums(areas.intersect, areas.pred, areas.label))
+    assert summed == pytest.approx(record['summary']['mDice'], abs=0.01)
 
 
 @pytest.mark.slow

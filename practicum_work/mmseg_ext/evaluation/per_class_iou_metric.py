@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 from mmseg.evaluation import IoUMetric
 from mmseg.registry import METRICS
+
+AREA_NAMES = ('area_intersect', 'area_union', 'area_pred', 'area_label')
 
 
 @METRICS.register_module()
@@ -18,13 +21,40 @@ class PerClassIoUMetric(IoUMetric):
     ``Acc.background`` to the returned dict, so that hooks and visualisation backends
     (and :class:`MetricsJsonHook`) receive them. Units follow mmseg: percent, 2 decimals;
     a class with no pixels in labels and predictions gives NaN.
+
+    It also keeps each image's areas (intersection, union, prediction, label per class) with
+    the image's ``<split folder>/<stem>`` in :attr:`per_image` after each evaluation:
+    MetricsJsonHook writes them next to the test metrics, and ``petseg compare`` resamples
+    them for bootstrap intervals of the very metric reported here.
     """
+
+    per_image: dict | None = None
 
     def __init__(self, iou_metrics: list[str] | None = None, **kwargs) -> None:
         super().__init__(iou_metrics=iou_metrics or ['mIoU', 'mDice', 'mFscore'], **kwargs)
 
+    def process(self, data_batch: dict, data_samples) -> None:
+        """Upstream's areas per image, each tagged with the image it came from."""
+        before = len(self.results)
+        super().process(data_batch, data_samples)
+        tagged = self.results[before:]
+        if len(tagged) == len(data_samples):
+            for index, sample in enumerate(data_samples):
+                path = Path(sample.get('img_path') or f'image_{before + index}')
+                tagged[index] = (*tagged[index], f'{path.parent.name}/{path.stem}')
+            self.results[before:] = tagged
+
     def compute_metrics(self, results: list) -> dict[str, float]:
         """The upstream means plus one entry per metric and class."""
+        if results and len(results[0]) == 5:
+            self.per_image = {
+                'images': [r[4] for r in results],
+                **{
+                    name: [np.asarray(r[i].cpu(), dtype=np.int64).tolist() for r in results]
+                    for i, name in enumerate(AREA_NAMES)
+                },
+            }
+            results = [r[:4] for r in results]
         metrics = super().compute_metrics(results)
         if self.format_only or not results:
             return metrics

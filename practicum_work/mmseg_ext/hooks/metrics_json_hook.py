@@ -38,7 +38,8 @@ def metrics_record(metrics: dict, split: str, **extra) -> dict:
 
 @HOOKS.register_module()
 class MetricsJsonHook(Hook):
-    """Val: ``metrics_<split>_iter_<N>.json``; test: ``metrics_<split>_<checkpoint>.json``.
+    """Val: ``metrics_<split>_iter_<N>.json``; test: ``metrics_<split>_<checkpoint>.json``
+    and ``per_image_<split>_<checkpoint>.json`` (areas per image and class, for bootstraps).
 
     ``<split>`` is the name of the evaluated image folder (``val``, ``test``). A test run never
     replaces a validation record of the same name (tools/test.py on ``val`` with ``iter_N.pth``):
@@ -61,6 +62,23 @@ class MetricsJsonHook(Hook):
             checkpoint = runner.cfg.get('load_from') or ''
             tag = osp.splitext(osp.basename(checkpoint))[0] or 'model'
             self._write(runner, metrics, split, tag, 'test', checkpoint=checkpoint)
+            self._write_per_image(runner, split, tag, checkpoint)
+
+    @staticmethod
+    def _write_per_image(runner, split: str, tag: str, checkpoint: str) -> None:
+        """``per_image_<split>_<tag>.json``: each image's areas per class (for bootstraps)."""
+        if not is_main_process():
+            return
+        metrics = getattr(runner.test_evaluator, 'metrics', [])
+        per_image = next((m.per_image for m in metrics if getattr(m, 'per_image', None)), None)
+        if not per_image:
+            return
+        classes = list(runner.test_evaluator.dataset_meta.get('classes', []))
+        record = dict(split=split, checkpoint=checkpoint, classes=classes, **per_image)
+        path = Path(runner.work_dir) / f'per_image_{split}_{tag}.json'
+        tmp = path.with_suffix('.json.tmp')
+        tmp.write_text(json.dumps(record))
+        tmp.replace(path)
 
     @staticmethod
     def _write(runner, metrics: dict, split: str, tag: str, kind: str, **extra) -> None:
