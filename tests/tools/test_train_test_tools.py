@@ -150,6 +150,25 @@ def test_new_hypotheses_train_and_validate(stem, tiny_dataset, oxford_converted,
     assert 0 <= record['summary']['mDice'] <= 100
 
 
+@pytest.mark.slow
+def test_best_worst_knows_the_two_classes_of_the_binary_task(oxford_converted, tmp_path):
+    config = 'configs/hyp9_segformer_b0_binary.py'
+    train_quick(config, tmp_path / 'train', oxford_converted, 2)
+    out = tmp_path / 'bw'
+    result = run_tool(
+        '-m', 'practicum_work.cli', 'best-worst', '--config', config, '--checkpoint',
+        str(tmp_path / 'train' / 'iter_2.pth'), '--data-root', str(oxford_converted),
+        '--k', '2', '--out', str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    confusion = json.loads((out / 'confusion_matrix.json').read_text())
+    assert np.array(confusion['counts']).shape == (2, 2)
+    scores = json.loads((out / 'scores.json').read_text())
+    assert all(len(image['dice']) == 2 for image in scores['images'])
+    assert set(scores['confusions']) <= {'pet_missed', 'false_pet'}
+    assert len(list((out / 'worst').glob('*.png'))) == 2
+
+
 def test_missing_data_root_is_one_line_without_traceback(tmp_path):
     result = run_tool(
         'tools/train.py', HYP1, '--work-dir', str(tmp_path), '--cfg-options',
