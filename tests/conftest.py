@@ -47,6 +47,19 @@ def clearml_isolated(tmp_path_factory):
         yield home
 
 
+@pytest.fixture(autouse=True)
+def clearml_state_stays_in_its_test():
+    """What an in-process ClearML task writes into os.environ (``CLEARML_OFFLINE_MODE`` from
+    ``Task.set_offline``, the master-process marker) is undone after the test, so that tools
+    started by later tests decide their own mode, as a user's fresh shell would."""
+    before = {k: v for k, v in os.environ.items() if k.startswith(('CLEARML_', 'TRAINS_'))}
+    yield
+    for key in [k for k in os.environ if k.startswith(('CLEARML_', 'TRAINS_'))]:
+        if key not in before:
+            del os.environ[key]
+    os.environ.update(before)
+
+
 def clearml_env(home: Path, mode: str = 'offline', **extra: str) -> dict[str, str]:
     """The environment of a tool run tracked by ClearML in ``mode`` with HOME at ``home``."""
     env = env_without_server()
