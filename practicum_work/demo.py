@@ -249,7 +249,7 @@ class _Demo:
         self.step('compare', 'petseg compare ' + ' '.join(map(str, dirs)) + f' --out {out}')
         result = compare_experiments(dirs, out, rank_by='test')
         self.artifact('comparison (report.md, compare.csv, val_mDice.png)', out)
-        return result.conclusion
+        return ' '.join([result.conclusion, *(d['sentence'] for d in result.differences)])
 
 
 def _classifier_headline(info: dict) -> dict:

@@ -26,6 +26,8 @@ def test_demo_runs_every_step_and_never_overwrites_a_run(tmp_path):
     assert (run_dir / 'data/pets_demo_clean_v1/manifest.json').is_file()
     assert list((run_dir / 'hyp1_raw/best_worst').rglob('*.png'))
     assert (run_dir / 'compare/report.md').is_file()
+    conclusion = summary['headline']['conclusion']  # says whether clean_v1 really beats raw
+    assert 'mDice, 95% CI [' in conclusion and 'hyp1_raw' in conclusion
     assert len(summary['steps']) == 12
     assert 'clean_v1 - raw:' in result.stdout and 'Artifacts' in result.stdout
     before = sorted(p.relative_to(tmp_path) for p in run_dir.rglob('*'))
