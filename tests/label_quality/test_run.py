@@ -79,6 +79,36 @@ def test_every_image_is_scored_by_a_model_that_never_saw_it(noisy_tiny, tmp_path
     summary = json.loads((out / 'report/summary.json').read_text())
     assert summary['heldout_iou'] == report.heldout_iou
     assert set(report.heldout_iou) == {'background', 'cat', 'dog'}
+    _review_accepts_a_proposal(noisy_tiny, out, tmp_path)
+
+
+def _review_accepts_a_proposal(root: Path, out: Path, tmp_path: Path) -> None:
+    """petseg review of the report: accepting a flagged image's proposal puts it in the copy."""
+    from practicum_work.data.label_fix.run import FixLabelsSettings, run_fix_labels
+    from practicum_work.review.server import ReviewApp
+    from practicum_work.review.sources import load_source
+
+    source = load_source(out)
+    assert source.kind == 'label-quality' and source.data_root == root
+    item = next(i for i in source.items if i.stem == 'train_0003')
+    assert item.suggestion == 'accept' and Path(item.proposal_file).is_file()
+    app = ReviewApp(source)
+    status, _, body = app.handle(
+        'POST', '/api/decide', b'{"id": "train/train_0003", "action": "accept"}'
+    )
+    assert status == 200, body
+    clean = tmp_path / 'pets_clean'
+    settings = FixLabelsSettings(
+        data_root=root, out=clean, decisions=source.decisions_path, classifier='self', folds=2,
+        workers=1, show_progress=False,
+    )  # fmt: skip
+    run_fix_labels(settings, log=lambda _: None)
+    proposal = cv2.imread(item.proposal_file, cv2.IMREAD_UNCHANGED)
+    copied = cv2.imread(str(clean / 'labels/train/train_0003.png'), cv2.IMREAD_UNCHANGED)
+    assert np.array_equal(copied, proposal)
+    manifest = json.loads((clean / 'manifest.json').read_text())
+    change = next(c for c in manifest['changes'] if c['stem'] == 'train_0003')
+    assert change['decided_by'] == 'human' and change['changes'][0]['type'] == 'replace_mask'
 
 
 @pytest.mark.slow
