@@ -1,13 +1,18 @@
 """decisions.json as the review page writes it: one decision per sample, saved at once.
 
 Every change re-reads the file, changes one sample's entry and writes the whole document
-atomically under a lock: two tabs (or two servers) on the same file never tear it, and the
-last write wins per sample. ``undo`` brings back the sample's previous decision (or none).
+atomically under a lock (a thread lock, and ``flock`` on ``decisions.json.lock`` for other
+processes): two tabs (or two servers) on the same file never tear it or lose each other's
+decisions, and the last write wins per sample. ``undo`` brings back the sample's previous
+decision (or none).
 """
 
 from __future__ import annotations
 
+import fcntl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from practicum_work.core.errors import PetsegError
@@ -30,6 +35,18 @@ class DecisionStore:
         self._lock = threading.Lock()
         self._known = {item.id for item in source.items}
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This process's threads, then other processes, one at a time."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path.with_name(self.path.name + '.lock'), 'a') as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _load(self) -> dict:
         if self.path.is_file():
             return read_decisions(self.path)
@@ -48,7 +65,7 @@ class DecisionStore:
         if action not in ACTIONS:
             raise PetsegError(f'unknown action {action!r} (one of {", ".join(ACTIONS)})')
         item = self.source.item(item_id)
-        with self._lock:
+        with self._locked():
             document = self._load()
             previous = document['decisions'].get(item_id)
             history = [] if previous is None else [*previous.get('history', []), previous]
@@ -65,7 +82,7 @@ class DecisionStore:
         """Back to the previous decision of ``item_id`` (None: undecided again)."""
         if item_id not in self._known:
             raise PetsegError(f'no flagged sample {item_id!r} in this review')
-        with self._lock:
+        with self._locked():
             document = self._load()
             current = document['decisions'].get(item_id)
             if current is None:

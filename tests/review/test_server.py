@@ -182,3 +182,18 @@ def test_a_folder_without_a_report_is_a_clear_error(tmp_path):
 
     with pytest.raises(PetsegError, match=r'holds no plan\.json'):
         load_source(tmp_path)
+
+
+def test_two_servers_on_one_file_lose_no_decision(fresh_plan):
+    from practicum_work.review.store import DecisionStore
+
+    _, plan = fresh_plan
+    source = load_source(plan)
+    first, second = DecisionStore(source), DecisionStore(source)  # two processes' stores
+    ids = [item.id for item in source.items]
+    jobs = [(store, item_id) for item_id in ids for store in (first, second)] * 3
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda job: job[0].decide(job[1], 'keep'), jobs))
+    saved = json.loads((plan / 'decisions.json').read_text())['decisions']
+    assert set(saved) == set(ids)
+    assert all(len(entry['history']) == 5 for entry in saved.values())  # 6 writes each, none lost
