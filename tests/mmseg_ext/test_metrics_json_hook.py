@@ -61,3 +61,24 @@ def test_a_test_run_never_replaces_a_validation_record(tmp_path):
     test = json.loads((tmp_path / 'metrics_val_iter_40_test.json').read_text())
     assert validation['kind'] == 'validation' and validation['summary']['mDice'] == 70.0
     assert test['kind'] == 'test' and test['summary']['mDice'] == 65.0
+
+
+def test_a_test_run_writes_each_images_areas_beside_its_metrics(tmp_path):
+    per_image = {'images': ['test/a', 'test/b'], 'area_intersect': [[5, 1, 0], [4, 0, 2]],
+                 'area_union': [[6, 2, 0], [5, 0, 3]], 'area_pred': [[5, 2, 0], [5, 0, 2]],
+                 'area_label': [[6, 1, 0], [4, 0, 3]]}  # fmt: skip
+    evaluator = SimpleNamespace(
+        metrics=[SimpleNamespace(per_image=per_image)],
+        dataset_meta={'classes': ('background', 'cat', 'dog')},
+    )
+    loader = SimpleNamespace(dataset=SimpleNamespace(data_prefix={'img_path': '/d/img/test'}))
+    runner = SimpleNamespace(
+        work_dir=str(tmp_path), iter=0, experiment_name='exp', test_dataloader=loader,
+        test_evaluator=evaluator, cfg={'load_from': '/w/iter_40.pth'},
+        logger=SimpleNamespace(info=lambda msg: None),
+    )  # fmt: skip
+    MetricsJsonHook().after_test_epoch(runner, {'mDice': 65.0})
+    written = json.loads((tmp_path / 'per_image_test_iter_40.json').read_text())
+    assert written['classes'] == ['background', 'cat', 'dog'] and written['split'] == 'test'
+    assert written['images'] == ['test/a', 'test/b']
+    assert written['area_label'] == per_image['area_label']

@@ -69,11 +69,12 @@ class MetricsJsonHook(Hook):
         """``per_image_<split>_<tag>.json``: each image's areas per class (for bootstraps)."""
         if not is_main_process():
             return
-        metrics = getattr(runner.test_evaluator, 'metrics', [])
+        evaluator = getattr(runner, 'test_evaluator', None)
+        metrics = getattr(evaluator, 'metrics', None) or []
         per_image = next((m.per_image for m in metrics if getattr(m, 'per_image', None)), None)
         if not per_image:
             return
-        classes = list(runner.test_evaluator.dataset_meta.get('classes', []))
+        classes = list((getattr(evaluator, 'dataset_meta', None) or {}).get('classes', []))
         record = dict(split=split, checkpoint=checkpoint, classes=classes, **per_image)
         path = Path(runner.work_dir) / f'per_image_{split}_{tag}.json'
         tmp = path.with_suffix('.json.tmp')
