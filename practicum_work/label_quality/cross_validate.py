@@ -30,6 +30,7 @@ from practicum_work.core.config import short_run_options
 from practicum_work.core.errors import DataLayoutError, PetsegError
 from practicum_work.label_quality.fold_models import FoldModel, train_fold_model
 from practicum_work.label_quality.folds import fold_members
+from practicum_work.label_quality.oof_predict import predict_heldout
 from practicum_work.label_quality.run import scorable_samples
 
 SUMMARY_METRICS = ('mDice', 'mIoU', 'aAcc')
@@ -52,21 +53,19 @@ class CrossValidateSettings:
 
 def _heldout_areas(model: FoldModel, settings: CrossValidateSettings):
     """(class names, [(sample id, confusion)]) of a fold model over the samples it held out."""
-    from practicum_work.analysis.inference import build_model, iter_predictions, load_split_config
+    from practicum_work.analysis.inference import build_model, load_split_config
 
     cfg = load_split_config(model.config, batch_size=settings.batch_size, num_workers=0)
     network = build_model(cfg, model.checkpoint, settings.device)
     classes = list(network.dataset_meta['classes'])
-    rows = []
-    for split, listing in sorted(model.heldout_lists.items()):
-        split_cfg = load_split_config(model.config, split, batch_size=settings.batch_size,
-                                      num_workers=0)  # fmt: skip
-        split_cfg.test_dataloader.dataset.ann_file = str(Path(listing).resolve())
-        for prediction in iter_predictions(
-            split_cfg, network, f'fold {model.index + 1}: held-out {split}', show_progress=False
-        ):
-            confusion = confusion_matrix(prediction.gt, prediction.pred, len(classes), IGNORE_INDEX)
-            rows.append((f'{split}/{prediction.stem}', confusion))
+    predictions = predict_heldout(
+        model.config, model.checkpoint, model.heldout_lists, settings.batch_size,
+        device=settings.device, with_probs=False, model=network,
+    )  # fmt: skip
+    rows = [
+        (f'{split}/{p.stem}', confusion_matrix(p.gt, p.pred, len(classes), IGNORE_INDEX))
+        for split, p in predictions
+    ]
     return classes, rows
 
 
