@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     'demo',
     'demo_data',
     'convert_oxford_pet',
+    'convert_masks',
     'inject_noise',
     'eda',
     'fix_labels',

@@ -37,6 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument('--val-fraction', type=float, default=0.15, help='of trainval, per breed')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--include-unlisted',
+        action='store_true',
+        help='also convert the images that trainval.txt and test.txt do not list, into train; '
+        'their species from list.txt or else the file name (capitalised = cat, the '
+        "archive's convention)",
+    )
     parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     parser.set_defaults(func=run)
@@ -59,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
         overwrite=args.overwrite,
+        include_unlisted=args.include_unlisted,
     )
     parts = ', '.join(
         f'{split} {n} ({summary.species[split].get("cat", 0)} cats, '
@@ -66,8 +74,23 @@ def run(args: argparse.Namespace) -> int:
         for split, n in summary.counts.items()
     )
     print(f'wrote {summary.out}: {parts}')
+    from practicum_work.data.oxford_pet import UNLISTED_HINT
+
+    unlisted = summary.unlisted_left_out
+    if unlisted:
+        shown = ', '.join(unlisted[:5]) + (
+            f' and {len(unlisted) - 5} more' if len(unlisted) > 5 else ''
+        )
+        print(
+            f'left out {len(unlisted)} images not listed in trainval.txt or test.txt ({shown}); '
+            f'{UNLISTED_HINT}'
+        )
+    if summary.unlisted:
+        shown = ', '.join(f'{name} {how}' for name, how in list(summary.unlisted.items())[:5])
+        print(f'converted {len(summary.unlisted)} unlisted images into train: {shown}')
     for problem in summary.left_out:
-        print(f'left out: {problem}')
+        if not any(problem.startswith(f'images/{name}.jpg: not listed') for name in unlisted):
+            print(f'left out: {problem}')
     if summary.unexpected_trimap_pixels:
         print(f'warning: {summary.unexpected_trimap_pixels} trimap pixels outside 1/2/3 -> 255')
     print(f'details: {summary.out}/conversion.json')

@@ -17,10 +17,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help='scan a dataset: pairing, readability, sizes, mask modes and values, statistics',
         description='Check every image and mask of the chosen splits (the input is only read) '
         'and write report.json (summary, statistics, items), overlays/ and plots to --out. '
+        'It also says in one line how the masks as a whole encode their classes (class ids, '
+        '0/255, Oxford trimaps, RGB colours, another palette) and prints the petseg '
+        'convert-masks command for those that are not class ids. '
         'Severities: error = cannot be trained on as is (unpaired, unreadable, truncated, size '
-        'mismatch, stray values); warning = suspicious (empty/tiny mask, RGB/palette/16-bit '
-        'mask, grayscale image, duplicates); info = a class never found. Exit 0 when the scan '
-        'ran (see --fail-on), 2 when it could not run.',
+        'mismatch, stray values, masks that are not class ids); warning = suspicious (empty/tiny '
+        'mask, RGB/palette/16-bit mask, grayscale image, duplicates, 0/1-only masks); info = a '
+        'class never found. Exit 0 when the scan ran (see --fail-on), 2 when it could not run.',
     )
     parser.add_argument('--data-root', required=True, help='dataset root with img/ and labels/')
     parser.add_argument(

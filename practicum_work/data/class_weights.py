@@ -22,6 +22,7 @@ from practicum_work.core.classes import CLASSES, IGNORE_INDEX
 from practicum_work.core.errors import DataLayoutError, PetsegError
 from practicum_work.core.image_io import UnreadableFileError, read_label_map, unusable_pair_reason
 from practicum_work.core.layout import pair_split
+from practicum_work.core.mask_encoding import detect_mask_encoding
 from practicum_work.core.progress import ordered_map
 
 METHODS: tuple[str, ...] = ('inverse', 'sqrt', 'log', 'median-freq')
@@ -71,6 +72,7 @@ class PixelCounts:
 
     split: str
     masks: int = 0
+    data_root: str = ''
     class_pixels: dict[str, int] = field(default_factory=dict)
     ignore_pixels: int = 0
     stray_pixels: dict[int, int] = field(default_factory=dict)
@@ -133,7 +135,7 @@ def count_split_pixels(
         )
     totals: Counter = Counter()
     presence: Counter = Counter()
-    result = PixelCounts(split)
+    result = PixelCounts(split, data_root=str(root))
     jobs = [(str(p.image_path), str(p.mask_path)) for p in pairing.pairs]
     for counted in ordered_map(_count_pair, jobs, workers, f'counting {split}', show_progress):
         if isinstance(counted, tuple):
@@ -151,8 +153,37 @@ def count_split_pixels(
     return result
 
 
+ENCODING_SAMPLE = 300  # masks read to say what a split's masks are when a class is missing
+
+
+def check_every_class_counted(counts: PixelCounts) -> None:
+    """Raise when a class has no pixel, saying what the masks are, a file and the fix.
+
+    Colour, 0/255 or trimap masks (:mod:`practicum_work.core.mask_encoding`) name their
+    encoding and the ``petseg convert-masks`` command; class-id masks the class that is absent.
+    """
+    missing = [name for name in CLASSES if not counts.class_pixels.get(name)]
+    if not missing or not counts.data_root:
+        return
+    root, split = counts.data_root, counts.split
+    encoding = detect_mask_encoding(root, [split], max_files=ENCODING_SAMPLE)
+    where = f'split {split!r} of {root}'
+    fix = f'; fix: {encoding.convert_command}' if encoding.convert_command else ''
+    if not encoding.usable:
+        raise PetsegError(
+            f'no pixels of class {", ".join(missing)} in {where}: {encoding.message} (e.g. '
+            f'{Path(root) / encoding.example if encoding.example else "no mask"}){fix}'
+        )
+    fix = fix or '; check the split or the labels'
+    raise PetsegError(
+        f'no pixels of class {", ".join(missing)} in the {counts.masks} counted masks of '
+        f'{where} ({encoding.message}): its weight would be infinite{fix}'
+    )
+
+
 def class_weight_report(counts: PixelCounts, methods: Sequence[str] = METHODS) -> dict:
     """Shares, weights per method and the config lines, as JSON data."""
+    check_every_class_counted(counts)
     weights = {m: weights_from_shares(counts.shares, m, counts.frequencies) for m in methods}
     return {
         'split': counts.split,

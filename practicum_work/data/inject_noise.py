@@ -25,11 +25,13 @@ from practicum_work.core.layout import DEMO_DATA_HINT, SamplePair, find_splits, 
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.noise_injection import (
     NOISY_SPLITS,
+    PRESETS,
     SampleInfo,
     get_preset,
     inject_split_noise,
     noise_document,
     noise_file_for,
+    type_counts,
 )
 
 
@@ -107,6 +109,46 @@ def _samples(
     return samples, skipped
 
 
+def _lighter_options(split: str, eligible: int, preset: str, splits: tuple[str, ...]) -> str:
+    """inject-noise's own ways out when ``split`` is too small for ``preset``."""
+    fitting = []
+    for name in PRESETS:
+        needed = sum(type_counts(eligible, name).values())
+        if name != preset and needed <= eligible:
+            fitting.append(f'--preset {name} needs {needed}')
+    others = [s for s in splits if s != split]
+    ways = [f'a lighter preset ({", ".join(fitting)})'] if fitting else []
+    if others:
+        ways.append(f'corrupt only {" ".join(others)} (--splits {" ".join(others)})')
+    ways.append(f'add images to {split}')
+    return ', or '.join(ways)
+
+
+def _too_small(split: str, eligible: int, preset: str, splits: tuple[str, ...]) -> None:
+    """Refuse a split with fewer eligible images than ``preset`` has faults (one image each)."""
+    counts = type_counts(eligible, preset)
+    needed = sum(counts.values())
+    if needed > eligible:
+        raise PetsegError(
+            f'split {split!r} has {eligible} eligible images but --preset {preset} puts '
+            f'{needed} faults into it, one image each; use '
+            f'{_lighter_options(split, eligible, preset, splits)}'
+        )
+
+
+def _inject(tmp: Path, samples, seed: int, split: str, preset: str, splits) -> list:
+    """The split's noise; a sample pool too small for a fault gets inject-noise's options."""
+    _too_small(split, len(samples), preset, splits)
+    try:
+        return inject_split_noise(tmp, samples, seed, split, preset)
+    except PetsegError as err:
+        # the planner's own hint speaks of demo-data's options
+        reason = str(err).split('; use more images')[0]
+        raise PetsegError(
+            f'{reason}; use {_lighter_options(split, len(samples), preset, splits)}'
+        ) from None
+
+
 def inject_noise(
     data_root: str | Path,
     out: str | Path,
@@ -133,7 +175,7 @@ def inject_noise(
             samples, skipped = _samples(tmp, split, workers, show_progress)
             summary.eligible[split] = len(samples)
             summary.not_eligible += skipped
-            items += inject_split_noise(tmp, samples, seed, split, preset)
+            items += _inject(tmp, samples, seed, split, preset, splits)
         document = noise_document(preset, seed, items, splits, source=str(root))
         document['not_eligible'] = summary.not_eligible
         summary.counts = document['counts']

@@ -35,6 +35,7 @@ from practicum_work.core.image_io import (
 )
 from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
 from practicum_work.core.progress import ordered_map
+from practicum_work.data.convert_masks import species_from_name
 
 TRIMAP_PET, TRIMAP_BACKGROUND, TRIMAP_BORDER = 1, 2, 3
 SPECIES_CLASS = {1: CAT, 2: DOG}
@@ -65,6 +66,9 @@ class OxfordPetSummary:
     species: dict[str, dict[str, int]] = field(default_factory=dict)
     left_out: list[str] = field(default_factory=list)
     unexpected_trimap_pixels: int = 0
+    # images no split file lists: name -> 'cat (file name)' ... when converted (into train)
+    unlisted: dict[str, str] = field(default_factory=dict)
+    unlisted_left_out: list[str] = field(default_factory=list)
 
 
 def read_annotation_file(path: Path) -> list[PetRecord]:
@@ -210,6 +214,42 @@ def read_splits(annotations: Path, val_fraction: float, seed: int) -> dict[str, 
     return {'train': train, 'val': val, 'test': test}
 
 
+UNLISTED_HINT = (
+    '--include-unlisted converts them into train (species from list.txt, else the file name: '
+    'capitalised = cat, as list.txt says)'
+)
+
+
+def unlisted_images(src: Path, splits: dict[str, list[PetRecord]]) -> list[str]:
+    """Names of ``images/*.jpg`` that neither trainval.txt nor test.txt lists."""
+    listed = {record.name for records in splits.values() for record in records}
+    return sorted(p.stem for p in (src / 'images').glob('*.jpg') if p.stem not in listed)
+
+
+def _add_unlisted(
+    src: Path, splits: dict[str, list[PetRecord]], summary: OxfordPetSummary, include: bool
+) -> None:
+    """List the unlisted images as left out, or add them to train with a stated species."""
+    known = {r.name: r.label for r in read_annotation_file(src / 'annotations' / 'list.txt')}
+    for name in unlisted_images(src, splits):
+        if not include:
+            summary.left_out.append(
+                f'images/{name}.jpg: not listed in annotations/trainval.txt or test.txt (no '
+                'split); --include-unlisted converts it into train'
+            )
+            summary.unlisted_left_out.append(name)
+            continue
+        label, origin = known.get(name), 'list.txt'
+        if label is None:
+            try:
+                label, origin = species_from_name(name, 'oxford'), 'file name'
+            except PetsegError as err:
+                summary.left_out.append(f'images/{name}.jpg: {err}')
+                continue
+        splits['train'].append(PetRecord(name, 0, label))
+        summary.unlisted[name] = f'{"cat" if label == CAT else "dog"} ({origin})'
+
+
 def convert_oxford_pet(
     src: str | Path,
     out: str | Path,
@@ -220,10 +260,14 @@ def convert_oxford_pet(
     workers: int | None = None,
     overwrite: bool = False,
     show_progress: bool = True,
+    include_unlisted: bool = False,
 ) -> OxfordPetSummary:
     """Convert the Oxford-IIIT Pet folder ``src`` into ``out`` (atomically).
 
     ``src`` is the archive folder or torchvision's download root (see :func:`resolve_source`).
+    Images that neither trainval.txt nor test.txt lists are left out and listed, or with
+    ``include_unlisted`` converted into train, their species from list.txt or, failing that,
+    from the file name (the archive's convention: a capitalised name is a cat).
     """
     out = Path(out)
     if not Path(src).is_dir():
@@ -239,6 +283,7 @@ def convert_oxford_pet(
     check_output_outside(out, src)
     splits = read_splits(src / 'annotations', val_fraction, seed)
     summary = OxfordPetSummary(str(src), str(out), size, border, val_fraction, seed)
+    _add_unlisted(src, splits, summary, include_unlisted)
     with atomic_output_dir(out, overwrite=overwrite) as tmp:
         for split in splits:
             (tmp / IMAGE_DIR / split).mkdir(parents=True)

@@ -4,6 +4,9 @@ Same mode rules as training (:mod:`practicum_work.tracking.mode`: ``PETSEG_CLEAR
 with a configured server, else offline with one warning line) and the same promise: a
 ClearML problem is one warning line, never a failed tool run.
 
+An offline session's zip is copied next to the report file (``clearml_<id>.zip``), as
+training copies its zip into the run's folder; the original stays in ClearML's cache.
+
 ``petseg eda --clearml`` sends report.json, the overlays and the plots;
 ``petseg fix-labels --clearml`` sends plan.json and the contact sheets (dry run) or
 manifest.json (cleaned copy).
@@ -123,8 +126,10 @@ def report_tool_run(
     except Exception as err:
         _warn(f'ClearML reporting failed ({type(err).__name__}: {err}); {name} results are local')
         record.error = str(err)
-    try:
-        zip_path = close_task(handle)
+    try:  # the offline zip goes next to the report too, as training's goes next to the run
+        zip_path = close_task(
+            handle, copy_zip_to=None if report_path is None else report_path.parent
+        )
     except Exception as err:
         _warn(f'ClearML close failed ({type(err).__name__}: {err})')
         record.error = record.error or str(err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 from practicum_work.cli import main
 from practicum_work.tracking import tool_report
@@ -59,3 +60,5 @@ def test_offline_session_of_an_eda_report(noisy_dataset, tmp_path, monkeypatch, 
     zip_path = err.split('ClearML offline session: ')[1].split(' ')[0]
     with zipfile.ZipFile(zip_path) as archive:
         assert archive.namelist()
+    # next to report.json, as training keeps its zip in the run's folder (issue 22 item 10)
+    assert Path(zip_path).parent == out and (out / 'report.json').is_file()

@@ -174,3 +174,19 @@ def test_cli_prints_counts_and_refuses_an_existing_output(real_like, tmp_path, c
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and 'already exists' in err[0]
+
+
+def test_a_split_too_small_for_the_preset_names_inject_noise_options(tmp_path, capsys):
+    """6 val images cannot take one of each default fault: the hint names --preset and
+    --splits (inject-noise has no --noise option; that is demo-data's)."""
+    source = tmp_path / 'small'
+    write_toy_dataset(source, {'train': 24, 'val': 6}, size=64)
+    argv = ['inject-noise', '--data-root', str(source), '--out', str(tmp_path / 'n')]
+    assert main([*argv, '--workers', '1']) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "split 'val'" in err
+    assert '--noise' not in err and '--preset labels-only' in err and '--splits train' in err
+    assert not (tmp_path / 'n').exists()
+    for fix in (['--preset', 'labels-only'], ['--splits', 'train']):  # the hints work
+        out = tmp_path / f'n{len(fix[1])}'
+        assert main([*argv[:-1], str(out), *fix, '--workers', '1']) == 0

@@ -198,3 +198,37 @@ def test_download_offline_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, 
     assert len(err) == 1 and 'cannot download Oxford-IIIT Pet' in err[0]
     assert 'URLError' in err[0] and '--src' in err[0]
     assert not (tmp_path / 'tv').exists() and not (tmp_path / 'o').exists()
+
+
+def _add_unlisted(oxford: Path) -> None:
+    """Two images with trimaps that no annotation file lists, as in the real archive."""
+    for name in ('Sphynx_77', 'pug_99'):
+        cv2.imwrite(str(oxford / 'images' / f'{name}.jpg'), np.zeros((40, 60, 3), np.uint8))
+        cv2.imwrite(str(oxford / 'annotations' / 'trimaps' / f'{name}.png'), _trimap(40, 60))
+
+
+def test_unlisted_images_are_left_out_with_a_reason_and_one_line(oxford, tmp_path, capsys):
+    _add_unlisted(oxford)
+    out = tmp_path / 'out'
+    argv = ['convert-oxford-pet', '--src', str(oxford), '--out', str(out), '--workers', '1']
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    lines = [line for line in printed.splitlines() if 'not listed' in line]
+    assert len(lines) == 1 and 'Sphynx_77' in lines[0] and '--include-unlisted' in lines[0]
+    record = json.loads((out / 'conversion.json').read_text())
+    reasons = {entry.split(':')[0]: entry for entry in record['left_out']}
+    assert set(reasons) == {'images/Sphynx_77.jpg', 'images/pug_99.jpg'}
+    assert 'not listed in annotations/trainval.txt or test.txt' in reasons['images/pug_99.jpg']
+    assert sum(record['counts'].values()) == len(PETS)
+
+
+def test_unlisted_images_are_converted_only_when_asked(oxford, tmp_path):
+    _add_unlisted(oxford)
+    summary = convert_oxford_pet(
+        oxford, tmp_path / 'out', size=64, include_unlisted=True, workers=1, show_progress=False
+    )
+    assert summary.left_out == [] and summary.counts['train'] + summary.counts['val'] == 8
+    assert summary.unlisted == {'Sphynx_77': 'cat (file name)', 'pug_99': 'dog (file name)'}
+    cat = cv2.imread(str(tmp_path / 'out/labels/train/Sphynx_77.png'), cv2.IMREAD_UNCHANGED)
+    dog = cv2.imread(str(tmp_path / 'out/labels/train/pug_99.png'), cv2.IMREAD_UNCHANGED)
+    assert set(np.unique(cat)) == {0, 1, 255} and set(np.unique(dog)) == {0, 2, 255}

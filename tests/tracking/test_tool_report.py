@@ -133,6 +133,9 @@ def test_offline_tool_run_writes_a_session_zip(tmp_path):
     assert singles >= {'pairs', 'shares.cat', 'shares.dog'}
     assert any('overlay_train_0001' in n for n in names)  # the debug image
     assert any(n.startswith('data/') and 'report' in n for n in names)  # the artifact file
+    # next to the report, as training keeps its zip next to the run (not only in the cache)
+    zip_path = Path(record['offline_session'])
+    assert zip_path.parent == tmp_path and zip_path.name.startswith('clearml_')
 
 
 def test_a_master_process_marker_inherited_from_another_run_is_not_a_silent_stub(tmp_path):
@@ -153,3 +156,22 @@ def test_a_master_process_marker_inherited_from_another_run_is_not_a_silent_stub
     record = json.loads(result.stdout.strip().splitlines()[-1])
     assert record['mode'] == 'offline', record
     assert record['offline_session'] and Path(record['offline_session']).is_file()
+
+
+def test_the_offline_zip_is_copied_next_to_the_report_file(monkeypatch, tmp_path):
+    task, asked = _Task(), []
+
+    def close(handle, copy_zip_to=None):
+        asked.append(copy_zip_to)
+        return None
+
+    monkeypatch.setattr(
+        clearml_task, 'start_task', lambda *a, **k: TaskHandle(task, 'offline', owned=True)
+    )
+    monkeypatch.setattr(clearml_task, 'close_task', close)
+    report = tmp_path / 'eda' / 'report.json'
+    report.parent.mkdir()
+    report.write_text(json.dumps(REPORT))
+    report_tool_run('eda', report, mode='offline')
+    report_tool_run('eda', REPORT, mode='offline')  # a report given as data: no folder
+    assert asked == [report.parent, None]

@@ -8,6 +8,11 @@ warning: usable but suspicious, worth a look: empty or tiny masks, RGB / palette
     other mask modes, grayscale or other non-RGB images, duplicate images, files the layout
     ignores (wrong suffix).
 info: facts about a whole split: a class that is defined but never found.
+
+Dataset-level (one item per split, from :mod:`practicum_work.core.mask_encoding`):
+``mask_encoding`` (error) the masks as a whole are not class ids (0/255, trimaps, RGB colours,
+another palette, mixed, nothing recognisable) with the command that converts them;
+``binary_masks`` (warning) 0/1 only in the whole dataset: binary pet masks or cats only.
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ SEVERITY: dict[str, str] = {
     'unexpected_file': WARNING,
     # split-level facts
     'class_never_found': INFO,
+    # dataset-level: how the masks encode their classes
+    'mask_encoding': ERROR,
+    'binary_masks': WARNING,
 }
 
 DESCRIPTION: dict[str, str] = {
@@ -72,6 +80,10 @@ DESCRIPTION: dict[str, str] = {
     'duplicate_image': 'a byte-identical copy of an image listed before it',
     'unexpected_file': 'a file the layout ignores (suffix not .jpg/.jpeg/.png, masks not .png)',
     'class_never_found': 'a class defined in the schema never appears in the split',
+    'mask_encoding': 'the masks as a whole are not class ids (0/255, trimaps, RGB colours, '
+    'another palette, mixed): petseg convert-masks turns them into ids',
+    'binary_masks': 'values 0/1 only in the whole dataset: binary pet/background masks or '
+    'cats only',
 }
 
 

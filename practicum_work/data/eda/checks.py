@@ -10,15 +10,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
 from practicum_work.core.classes import BACKGROUND, FOREGROUND_CLASSES, VALID_LABELS
 from practicum_work.core.image_io import TRUNCATED, Decoded, read_image, read_mask
+from practicum_work.core.mask_encoding import (
+    MaskSummary,
+    count_values,
+    palette_colours,
+    summarise_pixels,
+)
 from practicum_work.data.eda.anomalies import Anomaly
 
+__all__ = ['PairJob', 'PairResult', 'check_pair', 'count_values', 'mask_class_ids']
+
 DEFAULT_TINY_FG_PIXELS = 50  # a mask with 1..N foreground pixels is 'tiny'
-_EXACT_HIST_LIMIT = 1 << 24  # float32 histogram counts are exact below 2**24 pixels
 _SHOWN_VALUES = 8
 
 
@@ -53,6 +59,8 @@ class PairResult:
     mask_mode: str | None = None
     # value -> pixel count of the mask's class ids (None when they could not be read)
     value_counts: dict[int, int] | None = None
+    # the mask's evidence for the dataset-level encoding (core.mask_encoding)
+    mask_summary: MaskSummary | None = None
 
 
 def _relative(path: str | None, root: str) -> str | None:
@@ -62,19 +70,6 @@ def _relative(path: str | None, root: str) -> str | None:
     if text.startswith(prefix):  # cheaper than Path.relative_to, called twice per pair
         return text[len(prefix) :].replace(os.sep, '/')
     return text
-
-
-def count_values(labels: np.ndarray) -> dict[int, int]:
-    """``{value: pixel count}`` of a 2-D label map (vectorised)."""
-    if labels.dtype == np.uint8:
-        if labels.size < _EXACT_HIST_LIMIT:
-            hist = cv2.calcHist([labels], [0], None, [256], [0, 256]).ravel()
-        else:
-            hist = np.bincount(labels.ravel(), minlength=256)
-        (values,) = np.nonzero(hist)
-        return {int(v): int(hist[v]) for v in values}
-    values, counts = np.unique(labels, return_counts=True)
-    return {int(v): int(c) for v, c in zip(values, counts)}
 
 
 def _image_checks(image: Decoded, result: PairResult, add) -> None:
@@ -177,6 +172,16 @@ def check_pair(job: PairJob) -> PairResult:
             if labels is not None:
                 result.value_counts = count_values(labels)
                 _value_checks(result.value_counts, job.tiny_fg_pixels, file, add)
+            colours = palette_colours(job.mask_path) if mask.mode == 'P' else None
+            result.mask_summary = summarise_pixels(
+                mask.pixels if labels is None else labels,
+                mask.mode,
+                file,
+                result.value_counts,
+                index_colours=colours,
+            )
+        if mask.problem:
+            result.mask_summary = MaskSummary(file, mask.mode, problem=mask.message)
     if result.image_size and result.mask_size and result.image_size != result.mask_size:
         (iw, ih), (mw, mh) = result.image_size, result.mask_size
         add(

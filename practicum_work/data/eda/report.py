@@ -94,9 +94,30 @@ def print_summary(report: dict, out: str) -> None:
         console.print(types)
     else:
         console.print('no findings')
+    print_encoding(report.get('mask_encoding'))
     overlays = report['overlays']
     console.print(
         f'report {out}/{REPORT_FILE}; {len(overlays["flagged"])} flagged and '
         f'{len(overlays["random"])} random overlays in {out}/overlays/; '
         f'plots: {", ".join(report["plots"])}'
     )
+
+
+def encoding_lines(encoding: dict | None) -> list[str]:
+    """The dataset-level mask encoding in one line, the per-file findings it explains, the fix."""
+    if not encoding or not encoding['files']:
+        return []
+    lines = [f'mask encoding {encoding["encoding"]}: {encoding["message"]}']
+    grouped = encoding.get('findings_on_these_masks') or {}
+    if grouped:
+        parts = ', '.join(f'{n} {kind}' for kind, n in grouped.items())
+        lines.append(f'  the per-file findings on these masks ({parts}) all come from this')
+    if encoding.get('convert_command'):
+        lines.append(f'  convert: {encoding["convert_command"]}')
+    return lines
+
+
+def print_encoding(encoding: dict | None) -> None:
+    """Print :func:`encoding_lines` (plain print: the command must not be wrapped)."""
+    for line in encoding_lines(encoding):
+        print(line)

@@ -105,6 +105,7 @@ def build_report(
         'severity_of_type': dict(SEVERITY),
         'description_of_type': dict(DESCRIPTION),
         'summary': summarise(scan.anomalies, scan.splits, statistics),
+        'mask_encoding': _encoding_record(scan),
         'statistics': statistics,
         'items': items,
         'overlays': {
@@ -117,6 +118,13 @@ def build_report(
         },
         'plots': plots,
     }
+
+
+def _encoding_record(scan: ScanResult) -> dict | None:
+    """The dataset-level mask encoding, with the per-file findings it explains."""
+    if scan.encoding is None:
+        return None
+    return {**scan.encoding.to_dict(), 'findings_on_these_masks': scan.encoding_findings}
 
 
 def run_eda(
