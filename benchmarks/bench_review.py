@@ -58,13 +58,15 @@ def make_plan(work: Path, oxford: str | None) -> Path:
     return plan
 
 
-def floor_per_sample(url: str, items: list[dict]) -> float:
+def floor_per_sample(url: str, token: str, items: list[dict]) -> float:
     """Median time to fetch one sample's three pictures by plain HTTP, one after another."""
     times = []
     for item in items:
         started = time.perf_counter()
         for kind in ('image', 'given', 'proposed'):
-            with urllib.request.urlopen(f'{url}picture/{kind}/{item["split"]}/{item["stem"]}') as r:
+            picture = f'{url}picture/{kind}/{item["split"]}/{item["stem"]}'
+            request = urllib.request.Request(picture, headers={'X-Petseg-Token': token})
+            with urllib.request.urlopen(request) as r:
                 r.read()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
@@ -135,8 +137,8 @@ def main() -> None:
         httpd = make_server(app, 0)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         url = f'http://127.0.0.1:{httpd.server_address[1]}/'
-        floor = floor_per_sample(url, items[: args.decisions])
-        waits = drive(url, args.decisions)
+        floor = floor_per_sample(url, app.token, items[: args.decisions])
+        waits = drive(app.url, args.decisions)  # the printed URL, with the run's token
         saved = json.loads(app.store.path.read_text())['decisions']
         httpd.shutdown()
     waits_sorted = sorted(waits)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import tempfile
 import webbrowser
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,7 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description='Serve a review page on 127.0.0.1 for a fix-labels --dry-run plan folder, an '
         'eda report folder or a label-quality report folder. Each decision is saved at once to '
         'decisions.json in that folder; petseg fix-labels --decisions FILE applies them to the '
-        'cleaned copy. Ctrl-C stops the server (nothing is lost).',
+        'cleaned copy. The printed URL holds a secret token for this run (as Jupyter does): '
+        'only a browser that opened it can see or change the review. Ctrl-C stops the server '
+        '(nothing is lost).',
     )
     parser.add_argument(
         '--plan',
@@ -28,9 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     """Load the report, serve the page until Ctrl-C."""
     from practicum_work.core.errors import PetsegError
+    from practicum_work.review.access import launcher_page
     from practicum_work.review.server import ReviewApp, make_server
     from practicum_work.review.sources import load_source
 
@@ -40,15 +50,17 @@ def run(args: argparse.Namespace) -> int:
         server = make_server(app, args.port)
     except OSError as err:
         raise PetsegError(f'cannot listen on 127.0.0.1:{args.port} ({err}); try --port 0') from None
-    url = f'http://127.0.0.1:{server.server_address[1]}/'
+    url = app.url
     decided = len(app.store.decisions())
     print(
         f'review of {source.folder} ({source.kind}): {len(source.items)} samples, {decided} decided'
     )
     print(f'decisions: {app.store.path}')
     print(f'open {url}  (Ctrl-C stops)', flush=True)
-    if not args.no_browser:
-        webbrowser.open(url)
+    signal.signal(signal.SIGTERM, _stop)  # `kill` stops it as Ctrl-C does, tidily
+    private = None if args.no_browser else tempfile.TemporaryDirectory(prefix='petseg_review_')
+    if private is not None:  # mode 0700: the token stays off the browser's command line
+        webbrowser.open(launcher_page(url, Path(private.name)).as_uri())
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -58,4 +70,6 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         server.server_close()
+        if private is not None:
+            private.cleanup()
     return 0

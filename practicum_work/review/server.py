@@ -1,9 +1,12 @@
 """The review web app: a small JSON API and the page, served on 127.0.0.1 only.
 
 Python's standard ``http.server`` (threaded) serves it: a handful of routes for one person
-on their own machine need no framework, and nothing is installed beyond petseg. Routes:
+on their own machine need no framework, and nothing is installed beyond petseg. Every request
+passes :mod:`practicum_work.review.access` first (the served Host, the run's token, and for
+changes the page's own origin and a JSON body). Routes:
 
-- ``GET /`` the page; ``GET /static/<file>`` its script and style;
+- ``GET /`` the page (``?token=`` sets the token cookie); ``GET /static/<file>`` its script
+  and style;
 - ``GET /api/session`` the items, their evidence and the current decisions;
 - ``GET /picture/<image|given|proposed>/<split>/<stem>`` a picture of a flagged sample;
 - ``GET /files/<data|report>/<path>`` a file under the dataset root or the report folder
@@ -15,14 +18,17 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from practicum_work.core.classes import CLASSES, IGNORE_COLOR, PALETTE
 from practicum_work.core.errors import PetsegError
 from practicum_work.data.label_fix.human_decisions import ACTIONS
+from practicum_work.review.access import Guard, Request
 from practicum_work.review.pictures import KINDS, render
 from practicum_work.review.sources import ReviewSource
 from practicum_work.review.store import DecisionStore
@@ -37,11 +43,29 @@ KEYS = {
     'r': 'relabel',
 }
 
-Response = tuple[int, str, bytes]
+MAX_BODY = 64 * 1024  # a decision is a few dozen bytes
+TOKEN_PLACEHOLDER = b'__PETSEG_TOKEN__'
+PAGE_HEADERS = (
+    (
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'none'",
+    ),
+    ('X-Frame-Options', 'DENY'),
+)
+
+
+class Response(NamedTuple):
+    """One answer: status, content type, body and any extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _json(status: int, data) -> Response:
-    return status, 'application/json', json.dumps(data, ensure_ascii=False).encode()
+    return Response(status, 'application/json', json.dumps(data, ensure_ascii=False).encode())
 
 
 def _not_found() -> Response:
@@ -58,11 +82,29 @@ def contained_file(base: Path, relative: str) -> Path | None:
 
 
 class ReviewApp:
-    """The app without the socket: ``handle(method, path, body) -> (status, type, bytes)``."""
+    """The app without the socket: ``handle(method, target, body, headers) -> Response``.
 
-    def __init__(self, source: ReviewSource) -> None:
+    It answers nothing until :meth:`listen_on` names its port (``make_server`` does).
+    """
+
+    def __init__(self, source: ReviewSource, token: str | None = None) -> None:
         self.source = source
         self.store = DecisionStore(source)
+        self.guard = Guard(token)
+
+    @property
+    def token(self) -> str:
+        """This run's secret (``?token=`` in the URL, ``X-Petseg-Token`` on API calls)."""
+        return self.guard.token
+
+    def listen_on(self, port: int) -> None:
+        """The port the server listens on (Host and Origin must name it)."""
+        self.guard.listen_on(port)
+
+    @property
+    def url(self) -> str:
+        """The URL to open, token included."""
+        return self.guard.url()
 
     def session(self) -> dict:
         """What the page needs at start (and after a reload)."""
@@ -84,30 +126,37 @@ class ReviewApp:
             ],
         }
 
+    def _page(self) -> Response:
+        """The page, with the token for its script and a cookie for its pictures."""
+        page = (STATIC / 'index.html').read_bytes()
+        page = page.replace(TOKEN_PLACEHOLDER, self.token.encode())
+        headers = (*PAGE_HEADERS, ('Set-Cookie', self.guard.set_cookie()))
+        return Response(HTTPStatus.OK, 'text/html; charset=utf-8', page, headers)
+
     def _get(self, path: str) -> Response:
         parts = [unquote(p) for p in path.split('/')[1:]]
         if path in ('/', '/index.html'):
-            return HTTPStatus.OK, 'text/html; charset=utf-8', (STATIC / 'index.html').read_bytes()
+            return self._page()
         if parts[0] == 'static' and len(parts) == 2:
             found = contained_file(STATIC, parts[1])
             if found is None:
                 return _not_found()
             kind = mimetypes.guess_type(found.name)[0] or 'application/octet-stream'
-            return HTTPStatus.OK, kind, found.read_bytes()
+            return Response(HTTPStatus.OK, kind, found.read_bytes())
         if path == '/api/session':
             return _json(HTTPStatus.OK, self.session())
         if parts[0] == 'picture' and len(parts) == 4 and parts[1] in KINDS:
             item = self.source.item(f'{parts[2]}/{parts[3]}')
             if item is None:
                 return _not_found()
-            return HTTPStatus.OK, 'image/jpeg', render(self.source, item, parts[1])
+            return Response(HTTPStatus.OK, 'image/jpeg', render(self.source, item, parts[1]))
         if parts[0] == 'files' and len(parts) >= 3 and parts[1] in ('data', 'report'):
             base = self.source.data_root if parts[1] == 'data' else self.source.folder
             found = contained_file(base, '/'.join(parts[2:]))
             if found is None:
                 return _not_found()
             kind = mimetypes.guess_type(found.name)[0] or 'application/octet-stream'
-            return HTTPStatus.OK, kind, found.read_bytes()
+            return Response(HTTPStatus.OK, kind, found.read_bytes())
         return _not_found()
 
     def _post(self, path: str, body: bytes) -> Response:
@@ -133,9 +182,21 @@ class ReviewApp:
             },
         )
 
-    def handle(self, method: str, target: str, body: bytes = b'') -> Response:
-        """Answer one request; ``target`` is the request's path (and query)."""
+    def handle(
+        self,
+        method: str,
+        target: str,
+        body: bytes = b'',
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Answer one request; ``target`` is the request's path (and query), ``headers`` its
+        headers (``Host`` at least: a request without it is refused)."""
+        refused = self.guard.refusal(Request(method, target, headers or {}))
         path = urlsplit(target).path
+        if refused is not None and path.startswith('/api/'):
+            return _json(refused.status, {'error': refused.reason})
+        if refused is not None:  # a page or a picture: a line the browser shows as it is
+            return Response(refused.status, 'text/plain; charset=utf-8', refused.reason.encode())
         if method == 'GET':
             return self._get(path)
         if method == 'POST':
@@ -143,21 +204,38 @@ class ReviewApp:
         return _json(HTTPStatus.METHOD_NOT_ALLOWED, {'error': f'{method} is not served'})
 
 
+def _body_length(value: str | None) -> int | None:
+    """``Content-Length`` as a number of bytes the server will read (None: refuse it)."""
+    try:
+        length = int(value or 0)
+    except ValueError:
+        return None
+    return length if 0 <= length <= MAX_BODY else None
+
+
 def make_server(app: ReviewApp, port: int = 0) -> ThreadingHTTPServer:
     """A threaded HTTP server for ``app`` bound to 127.0.0.1 (``port`` 0: a free one)."""
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self, method: str) -> None:
-            length = int(self.headers.get('Content-Length') or 0)
-            body = self.rfile.read(length) if length else b''
-            status, kind, data = app.handle(method, self.path, body)
+            length = _body_length(self.headers.get('Content-Length'))
+            if length is None:
+                answer = _json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {'error': 'body refused'})
+                self.close_connection = True
+            else:
+                body = self.rfile.read(length) if length else b''
+                answer = app.handle(method, self.path, body, self.headers)
             try:
-                self.send_response(status)
-                self.send_header('Content-Type', kind)
-                self.send_header('Content-Length', str(len(data)))
+                self.send_response(answer.status)
+                self.send_header('Content-Type', answer.content_type)
+                self.send_header('Content-Length', str(len(answer.body)))
                 self.send_header('Cache-Control', 'no-store')
+                self.send_header('X-Content-Type-Options', 'nosniff')
+                self.send_header('Referrer-Policy', 'no-referrer')
+                for name, value in answer.headers:
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                self.wfile.write(answer.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the page moved on (a picture it no longer shows): nothing to answer
 
@@ -172,4 +250,5 @@ def make_server(app: ReviewApp, port: int = 0) -> ThreadingHTTPServer:
 
     server = ThreadingHTTPServer((HOST, port), Handler)
     server.daemon_threads = True
+    app.listen_on(server.server_address[1])
     return server

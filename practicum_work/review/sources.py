@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from practicum_work.core.errors import DataLayoutError, PetsegError
+from practicum_work.core.layout import IMAGE_SUFFIXES, MASK_SUFFIX, split_dirs
 from practicum_work.data.label_fix.human_decisions import (
     SPECIES_CHANGES,
     proposed_species_changes,
@@ -119,21 +120,43 @@ def _plan_items(plan: dict) -> list[ReviewItem]:
                 changes=changes,
             )
         )
+    # automatic decisions first (plan order), then the reviews, strongest evidence first
+    order = {item_id: n for n, item_id in enumerate(plan.get('review_order', []))}
+    items.sort(key=lambda item: order.get(item.id, -1))
     return items
 
 
-def _eda_items(report: dict) -> list[ReviewItem]:
+def _files_by_stem(root: Path, split: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``({stem: image}, {stem: mask})`` of one split, paths relative to ``root`` (an
+    ambiguous stem keeps its first image in name order)."""
+    image_dir, mask_dir = split_dirs(root, split)
+    found: list[dict[str, str]] = []
+    for folder, suffixes in ((image_dir, IMAGE_SUFFIXES), (mask_dir, (MASK_SUFFIX,))):
+        files: dict[str, str] = {}
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() in suffixes and not path.name.startswith('.'):
+                    files.setdefault(path.stem, path.relative_to(root).as_posix())
+        found.append(files)
+    return found[0], found[1]
+
+
+def _eda_items(report: dict, data_root: Path) -> list[ReviewItem]:
+    """One item per flagged sample, with its image and its mask whichever file the finding
+    names (a mask finding is judged against the photo)."""
     grouped: dict[tuple[str, str], list[dict]] = {}
     for entry in report['items']:
         if entry.get('stem') is not None and entry['anomaly_type'] != 'unexpected_file':
             grouped.setdefault((entry['split'], entry['stem']), []).append(entry)
+    listed = {split: _files_by_stem(data_root, split) for split in {s for s, _ in grouped}}
     items = []
     for (split, stem), found in grouped.items():
         severity = 'error' if any(f['severity'] == 'error' for f in found) else 'warning'
         types = [f['anomaly_type'] for f in found]
         files = [f['file'] for f in found if f.get('file')]
-        image = next((f for f in files if f.startswith('img/')), None)
-        mask = next((f for f in files if f.startswith('labels/')), None)
+        images, masks = listed[split]
+        image = next((f for f in files if f.startswith('img/')), images.get(stem))
+        mask = next((f for f in files if f.startswith('labels/')), masks.get(stem))
         suggestion = 'drop' if severity == 'error' else 'keep'
         if {'empty_mask', 'tiny_mask'} & set(types):
             suggestion = 'relabel'
@@ -209,7 +232,8 @@ def load_source(path: str | Path) -> ReviewSource:
         return ReviewSource('plan', folder, Path(plan['data_root']), _plan_items(plan))
     if (folder / 'report.json').is_file():
         report = _read_json(folder / 'report.json')
-        return ReviewSource('eda', folder, Path(report['data_root']), _eda_items(report))
+        root = Path(report['data_root'])
+        return ReviewSource('eda', folder, root, _eda_items(report, root))
     report_dir = folder / 'report' if (folder / 'report' / 'scores.json').is_file() else folder
     if (report_dir / 'scores.json').is_file() and (report_dir / 'summary.json').is_file():
         summary = _read_json(report_dir / 'summary.json')

@@ -7,7 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from practicum_work.core.paths import REPO_ROOT
 from tests.conftest import run_tool
@@ -26,8 +30,15 @@ def test_review_prints_its_url_serves_the_session_and_stops_on_ctrl_c(fresh_plan
         assert '8 samples, 0 decided' in lines[0], lines
         assert lines[1].strip() == f'decisions: {plan / "decisions.json"}'
         url = lines[2].split()[1]
-        assert url.startswith('http://127.0.0.1:')
-        with urllib.request.urlopen(f'{url}api/session', timeout=10) as answer:
+        parts = urlsplit(url)
+        assert f'{parts.scheme}://{parts.hostname}' == 'http://127.0.0.1' and parts.path == '/'
+        token = parse_qs(parts.query)['token'][0]
+        assert len(token) >= 32  # the run's secret is in the printed URL
+        base = f'http://127.0.0.1:{parts.port}'
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f'{base}/api/session', timeout=10)
+        assert refused.value.code == 403
+        with urllib.request.urlopen(f'{base}/api/session?token={token}', timeout=10) as answer:
             assert len(json.loads(answer.read())['items']) == 8
         with urllib.request.urlopen(url, timeout=10) as answer:
             assert b'petseg review' in answer.read()

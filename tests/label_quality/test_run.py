@@ -93,10 +93,16 @@ def _review_accepts_a_proposal(root: Path, out: Path, tmp_path: Path) -> None:
     item = next(i for i in source.items if i.stem == 'train_0003')
     assert item.suggestion == 'accept' and Path(item.proposal_file).is_file()
     app = ReviewApp(source)
-    status, _, body = app.handle(
-        'POST', '/api/decide', b'{"id": "train/train_0003", "action": "accept"}'
+    app.listen_on(8765)
+    page = {
+        'Host': '127.0.0.1:8765',
+        'X-Petseg-Token': app.token,
+        'Content-Type': 'application/json',
+    }
+    answer = app.handle(
+        'POST', '/api/decide', b'{"id": "train/train_0003", "action": "accept"}', page
     )
-    assert status == 200, body
+    assert answer.status == 200, answer.body
     clean = tmp_path / 'pets_clean'
     settings = FixLabelsSettings(
         data_root=root, out=clean, decisions=source.decisions_path, classifier='self', folds=2,

@@ -1,4 +1,5 @@
-"""The review page in a real browser: three decisions by keyboard, a reload, the cleaned copy."""
+"""The review page in a real browser: three decisions by keyboard, a reload, the cleaned copy;
+an eda report's mask finding shown on its photo; nothing cut, nothing overlapping at 1280x800."""
 
 from __future__ import annotations
 
@@ -21,10 +22,24 @@ SCREENSHOTS = REPO_ROOT / 'work_dirs' / 'screenshots'
 @pytest.fixture
 def page(fresh_plan):
     root, plan = fresh_plan
-    httpd = make_server(ReviewApp(load_source(plan)), 0)
+    app = ReviewApp(load_source(plan))
+    httpd = make_server(app, 0)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     driver = chromium()
-    yield driver, f'http://127.0.0.1:{httpd.server_address[1]}/', root, plan
+    yield driver, app.url, root, plan
+    driver.quit()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def eda_page(fresh_eda):
+    root, report = fresh_eda
+    app = ReviewApp(load_source(report))
+    httpd = make_server(app, 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    driver = chromium()
+    yield driver, app.url, root, report
     driver.quit()
     httpd.shutdown()
     httpd.server_close()
@@ -127,3 +142,104 @@ def test_keys_typed_faster_than_the_saves_decide_one_sample_each(page):
     wait_for(lambda: _decided(driver) == 5, what='five saved decisions')
     saved = json.loads((plan / 'decisions.json').read_text())['decisions']
     assert len(saved) == 5 and {d['action'] for d in saved.values()} == {'keep'}
+
+
+THUMBNAIL = """
+// a loaded picture of the page shrunk to 24x24 RGB (null while it loads)
+const img = document.getElementById(arguments[0]);
+if (!img.complete || !img.naturalWidth) return null;
+const canvas = document.createElement('canvas');
+canvas.width = 24; canvas.height = 24;
+const context = canvas.getContext('2d');
+context.drawImage(img, 0, 0, 24, 24);
+return Array.from(context.getImageData(0, 0, 24, 24).data);
+"""
+
+
+def _thumbnail(driver, element_id: str) -> np.ndarray:
+    pixels = np.array(driver.execute_script(THUMBNAIL, element_id), float)
+    return pixels.reshape(24, 24, 4)[..., :3]
+
+
+LAYOUT_FAULTS = """
+// what a person could not read: a horizontal scrollbar, text clipped by its box, grid labels
+// running into each other or out of their card
+const faults = [];
+const page = document.documentElement;
+if (page.scrollWidth > page.clientWidth) faults.push(`page ${page.scrollWidth}px wide`);
+for (const el of document.querySelectorAll('body *')) {
+  if (!el.offsetParent || !el.textContent.trim()) continue;
+  const style = getComputedStyle(el);
+  const clips = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+  if (clips && el.scrollWidth > el.clientWidth + 1) faults.push(`cut: ${el.textContent}`);
+}
+for (const card of document.querySelectorAll('#grid .card')) {
+  const box = card.getBoundingClientRect();
+  const parts = [...card.querySelectorAll('.meta > span, .issue')];
+  const [a, b] = parts.map((e) => e.getBoundingClientRect());
+  for (const r of parts.map((e) => e.getBoundingClientRect())) {
+    if (r.left < box.left || r.right > box.right) faults.push(`out of card: ${card.textContent}`);
+  }
+  const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+  if (!apart) faults.push(`run together: ${card.textContent}`);
+}
+return faults;
+"""
+
+
+def _loaded(driver, ids=('pic-image', 'pic-given', 'pic-proposed')) -> bool:
+    return driver.execute_script(
+        'return arguments[0].every((id) => { const img = document.getElementById(id); '
+        'return img.complete && img.naturalWidth > 0; });',
+        list(ids),
+    )
+
+
+def test_an_eda_mask_finding_is_judged_on_its_photo_and_nothing_is_cut(eda_page, tmp_path):
+    from selenium.webdriver.support.ui import Select
+
+    from practicum_work.review.access import launcher_page
+
+    driver, url, root, report = eda_page
+    _open(driver, launcher_page(url, tmp_path).as_uri())  # as `petseg review` opens it
+    assert driver.current_url.startswith('http://127.0.0.1:')
+    assert '?token=' not in driver.current_url  # the secret does not stay in the address bar
+    Select(driver.find_element('id', 'filter-issue')).select_by_value('empty_mask')
+    assert _text(driver, 'item-id') == 'train/train_0007'
+    assert 'empty_mask' in _text(driver, 'item-status')
+    wait_for(lambda: _loaded(driver), what='the three pictures')
+    photo = cv2.imread(str(root / 'img/train/train_0007.jpg'))[..., ::-1]
+    photo = cv2.resize(photo, (24, 24), interpolation=cv2.INTER_AREA).astype(float)
+    for shown in ('pic-image', 'pic-given'):  # the photo (the mask is empty), not a flat tile
+        thumbnail = _thumbnail(driver, shown)[8:]  # below the note at the top
+        assert thumbnail.std() > 3 and np.abs(thumbnail - photo[8:]).mean() < 12, shown
+    assert driver.execute_script(LAYOUT_FAULTS) == []
+    shot = tmp_path / 'review_eda_empty_mask.png'
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / 'review_eda.png'))
+
+    _press(driver, 'r')  # a decision from the page itself goes through the guard
+    wait_for(lambda: _decided(driver) == 1, what='the decision')
+    saved = json.loads((report / 'decisions.json').read_text())['decisions']
+    assert saved['train/train_0007']['action'] == 'relabel'
+
+    Select(driver.find_element('id', 'filter-issue')).select_by_value('')
+    total = int(_text(driver, 'position').split()[-1])
+    _press(driver, 'p' * total)  # back to the first
+    assert _text(driver, 'position') == f'1 of {total}'
+    for _ in range(total):  # every item: nothing cut
+        wait_for(lambda: _loaded(driver), what='the pictures')
+        assert driver.execute_script(LAYOUT_FAULTS) == [], _text(driver, 'item-id')
+        _press(driver, 'n')
+    _press(driver, 'g')
+    wait_for(lambda: driver.find_elements('css selector', '#grid .card'), what='the grid')
+    cards = driver.find_elements('css selector', '#grid .card img')
+    wait_for(
+        lambda: all(driver.execute_script('return arguments[0].complete', c) for c in cards),
+        what='the grid pictures',
+    )
+    assert driver.execute_script(LAYOUT_FAULTS) == []
+    driver.save_screenshot(str(tmp_path / 'review_eda_grid.png'))
+    driver.save_screenshot(str(SCREENSHOTS / 'review_eda_grid.png'))

@@ -1,4 +1,5 @@
-"""The review app's HTTP API, on a live server on 127.0.0.1 with a plain HTTP client."""
+"""The review app's HTTP API, on a live server on 127.0.0.1 with a plain HTTP client (sending
+the run's token as the page does; tests/review/test_access.py checks who is refused)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import pytest
 from practicum_work.review.server import ReviewApp, make_server
 from practicum_work.review.sources import load_source
 
+TOKEN: dict[str, str] = {}  # the token of the server on each port
+
 
 @pytest.fixture
 def server(fresh_plan):
@@ -25,14 +28,22 @@ def server(fresh_plan):
     httpd = make_server(app, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f'http://127.0.0.1:{httpd.server_address[1]}', app, root, plan
+    url = f'http://127.0.0.1:{httpd.server_address[1]}'
+    TOKEN[url] = app.token
+    yield url, app, root, plan
     httpd.shutdown()
     httpd.server_close()
 
 
+def _headers(url: str) -> dict[str, str]:
+    base = '/'.join(url.split('/')[:3])
+    return {'X-Petseg-Token': TOKEN[base]}
+
+
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
+        request = urllib.request.Request(url, headers=_headers(url))
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, answer.read()
     except urllib.error.HTTPError as err:
         return err.code, err.read()
@@ -40,7 +51,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 def _post(url: str, data: dict) -> tuple[int, dict]:
     request = urllib.request.Request(
-        url, json.dumps(data).encode(), {'Content-Type': 'application/json'}
+        url, json.dumps(data).encode(), {**_headers(url), 'Content-Type': 'application/json'}
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
@@ -173,7 +184,9 @@ def test_an_eda_report_can_be_reviewed(review_plan, tmp_path):
     assert source.kind == 'eda' and by_id['train/train_0007'].suggestion == 'relabel'
     assert by_id['train/train_0010'].issues == ['size_mismatch']
     app = ReviewApp(source)
-    status, kind, body = app.handle('GET', '/picture/proposed/train/train_0007')
+    app.listen_on(8765)
+    headers = {'Host': '127.0.0.1:8765', 'X-Petseg-Token': app.token}
+    status, kind, body, _ = app.handle('GET', '/picture/proposed/train/train_0007', b'', headers)
     assert status == 200 and kind == 'image/jpeg' and body[:2] == b'\xff\xd8'
 
 

@@ -12,6 +12,10 @@ const DESCRIBE = {
 
 const state = { session: null, items: [], shown: [], index: 0, grid: false, keyOf: {} };
 const $ = (id) => document.getElementById(id);
+// This run's secret, put in the page by the server: every API call carries it in a header
+// (the pictures carry it in the cookie the page came with). Not left in the address bar.
+const TOKEN = document.querySelector('meta[name="petseg-token"]').content;
+if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', '/');
 
 function toast(text) {
   const box = $('toast');
@@ -22,8 +26,11 @@ function toast(text) {
 }
 
 async function api(path, body) {
-  const options = body === undefined ? {} : {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  const headers = { 'X-Petseg-Token': TOKEN };
+  const options = body === undefined ? { headers } : {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
   };
   const response = await fetch(path, options);
   const data = await response.json();
@@ -118,10 +125,10 @@ function renderGrid() {
     card.className = 'card' + (index === state.index ? ' current' : '');
     const decided = item.decision ? `<span class="d">${item.decision.action}</span>`
       : '<span class="u">undecided</span>';
-    card.innerHTML = `<img loading="lazy" alt=""><div class="meta"><span></span>${decided}</div>` +
-      '<div class="issue"></div>';
+    card.innerHTML = '<img loading="lazy" alt=""><div class="meta"><span class="id"></span>' +
+      `${decided}</div><div class="issue"></div>`;
     card.querySelector('img').src = picture('given', item);
-    card.querySelector('.meta span').textContent = item.id;
+    card.querySelector('.meta .id').textContent = item.id;
     card.querySelector('.issue').textContent = item.issues.join(', ');
     card.addEventListener('click', () => { state.index = index; setGrid(false); });
     return card;
@@ -209,7 +216,8 @@ async function start() {
   state.session = session;
   state.items = session.items;
   state.keyOf = session.keys;
-  $('dataset').textContent = `${session.dataset} \u00b7 ${session.kind} \u00b7 ${session.report}`;
+  $('dataset').textContent = `${session.dataset} \u00b7 ${session.kind}`;
+  $('report-folder').textContent = session.report;
   $('decisions-file').textContent = session.decisions_file;
   fillSelect($('filter-issue'), [...new Set(session.items.flatMap((i) => i.issues))].sort());
   fillSelect($('filter-split'), [...new Set(session.items.map((i) => i.split))].sort());
@@ -221,7 +229,8 @@ async function start() {
     return li;
   }));
   for (const id of ['filter-issue', 'filter-split', 'filter-state']) {
-    $(id).addEventListener('change', applyFilters);
+    // a filter picked, the keys decide again (a focused list would take them as a search)
+    $(id).addEventListener('change', (event) => { applyFilters(); event.target.blur(); });
   }
   $('toggle-view').addEventListener('click', () => setGrid(!state.grid));
   $('prev').addEventListener('click', () => move(-1));
