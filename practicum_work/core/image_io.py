@@ -29,6 +29,9 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,7 @@ import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 # What PIL raises for a missing, truncated or undecodable file.
+_PIL_TRUNCATION_FLAG = threading.Lock()
 DECODE_ERRORS = (OSError, UnidentifiedImageError, ValueError, SyntaxError)
 
 
@@ -185,17 +189,30 @@ def jpeg_header(data: bytes) -> tuple[int, int, int] | None:
     return None
 
 
+@contextmanager
+def _pil_truncated_images(allowed: bool) -> Iterator[None]:
+    """PIL's process-global ``LOAD_TRUNCATED_IMAGES`` set to ``allowed`` for one decode.
+
+    The flag is global: one lock serialises every decode that sets it, so two threads (the
+    review server draws three pictures at once) never undo each other's setting.
+    """
+    with _PIL_TRUNCATION_FLAG:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = allowed
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _pil_truncation(data: bytes) -> tuple[Image.Image | None, str]:
     """Decode fully with PIL (truncated data raises); return ``(image, error message)``."""
-    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False  # strict here even if someone switched it on
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (OSError, ValueError, SyntaxError) as err:
-        return None, str(err) or type(err).__name__
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    with _pil_truncated_images(False):  # strict here even if someone switched it on
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except (OSError, ValueError, SyntaxError) as err:
+            return None, str(err) or type(err).__name__
     return image, ''
 
 
@@ -379,15 +396,12 @@ def read_image_for_display(path: str | Path) -> tuple[np.ndarray | None, str]:
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED) if data else None
     if pixels is not None:
         return _as_rgb(pixels, bgr=True), ''
-    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = True
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return _as_rgb(np.asarray(image.convert('RGB')), bgr=False), 'partly decoded'
-    except (OSError, ValueError, SyntaxError):
-        return None, 'image unreadable'
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    with _pil_truncated_images(True):
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                return _as_rgb(np.asarray(image.convert('RGB')), bgr=False), 'partly decoded'
+        except (OSError, ValueError, SyntaxError):
+            return None, 'image unreadable'
 
 
 def read_class_map(path: str | Path, num_classes: int) -> np.ndarray:

@@ -8,7 +8,6 @@ that it is never cut.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import cv2
@@ -33,9 +32,6 @@ WARN_COLOUR = (255, 90, 90)
 TINY_SHARE = 0.002  # a foreground under 0.2 % of the picture is circled
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 NOTE_WIDTH_PER_SCALE = 470  # picture width per unit of font scale: ~14 px letters on the page
-# read_image_for_display flips PIL's global LOAD_TRUNCATED_IMAGES for a truncated file: two
-# picture requests at once (the page asks for three) must not undo each other's setting.
-_DISPLAY_DECODE = threading.Lock()
 
 
 @dataclass
@@ -50,9 +46,7 @@ class MaskPixels:
 def _photo(source: ReviewSource, item: ReviewItem) -> tuple[np.ndarray | None, str]:
     if item.image is None:
         return None, 'no image'
-    with _DISPLAY_DECODE:
-        pixels, note = read_image_for_display(source.data_root / item.image)
-    return pixels, note
+    return read_image_for_display(source.data_root / item.image)
 
 
 def _mask(source: ReviewSource, item: ReviewItem) -> MaskPixels:
@@ -62,8 +56,7 @@ def _mask(source: ReviewSource, item: ReviewItem) -> MaskPixels:
     try:
         return MaskPixels(labels=read_label_map(path)[0])
     except UnreadableFileError:
-        with _DISPLAY_DECODE:
-            colours, _ = read_image_for_display(path)
+        colours, _ = read_image_for_display(path)
         coloured = colours is not None and (colours != colours[..., :1]).any()
         if coloured:  # a colour-coded mask: what it outlines still shows
             return MaskPixels(colours=colours, note='colour mask: shown as its colours')
