@@ -1,24 +1,25 @@
 """Test (and evaluate) a segmentor: MMSeg 1.x ``tools/test.py`` plus petseg's clear errors.
 
-Usage: python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out DIR] [--show-dir DIR]
-       [--cfg-options k=v ...] [--launcher ...] [--tta]
+Usage: python tools/test.py CONFIG CHECKPOINT [--split NAME] [--work-dir DIR] [--out DIR]
+       [--show-dir DIR] [--cfg-options k=v ...] [--launcher ...] [--tta]
 Metrics (mIoU, mDice, aAcc, mFscore, per class) are logged and written to
 ``<work_dir>/metrics_<split>_<checkpoint name>.json`` and, with ClearML on, to a test task.
-``--out`` saves the predicted masks as PNG files; ``--show-dir`` saves painted predictions.
+The work dir is, unless ``--work-dir`` says otherwise, the checkpoint's own folder (its run),
+where ``petseg compare`` finds them. ``--split`` evaluates another split (default: the
+config's, ``test``). ``--out`` saves the predicted masks as PNG files; ``--show-dir`` saves
+painted predictions. Options and data are checked before anything is written.
 """
 
 import argparse
 import os
-import os.path as osp
 import sys
 
 from mmengine.config import DictAction
-from mmengine.runner import Runner
 
 from practicum_work import compat
-from practicum_work.core.checkpoints import is_remote
-from practicum_work.core.config import load_tool_config
 from practicum_work.core.errors import PetsegError, user_message
+from practicum_work.core.run_setup import prepare_test
+from practicum_work.mmseg_ext.runners import PetsegTestRunner
 
 
 def parse_args():
@@ -26,7 +27,13 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        '--work-dir', help='where logs and the metrics JSON go (default ./work_dirs/<config>)'
+        '--work-dir',
+        help="where logs and the metrics JSON go (default: the checkpoint's folder, its run)",
+    )
+    parser.add_argument(
+        '--split',
+        help='evaluate the images of img/<split> and labels/<split> (default: the '
+        "config's test split)",
     )
     parser.add_argument('--out', type=str, help='directory to save the predicted masks (PNG)')
     parser.add_argument('--show', action='store_true', help='show prediction results')
@@ -76,14 +83,19 @@ def trigger_visualization_hook(cfg, args):
 def main():
     args = parse_args()
     compat.quiet_upstream_warnings()
-    if not is_remote(args.checkpoint) and not osp.isfile(args.checkpoint):
-        raise PetsegError(f'checkpoint {args.checkpoint} does not exist')
-    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir, args.launcher)
+    cfg = prepare_test(
+        args.config,
+        args.checkpoint,
+        args.cfg_options,
+        args.work_dir,
+        args.launcher,
+        split=args.split,
+        warn=lambda message: print(f'test.py: warning: {message}', file=sys.stderr),
+    )
     # ClearML (if on): a test run is a task of its own, type testing, <config>_test_<timestamp>.
     if 'clearml.task_type' not in (args.cfg_options or {}):
         cfg.merge_from_dict({'clearml.task_type': 'testing'})
 
-    cfg.load_from = args.checkpoint
     # The backbone's pretrained init is pointless before loading a full checkpoint.
     if cfg.model.get('backbone', {}).get('init_cfg'):
         cfg.model.backbone.init_cfg = None
@@ -100,7 +112,7 @@ def main():
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
 
-    runner = Runner.from_cfg(cfg)
+    runner = PetsegTestRunner.from_cfg(cfg)
     runner.test()
 
 

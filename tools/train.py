@@ -1,26 +1,27 @@
-"""Train a segmentor: MMSeg 1.x ``tools/train.py`` plus petseg's clear errors.
+"""Train a segmentor: MMSeg 1.x ``tools/train.py`` plus petseg's checks and clear errors.
 
-Usage: python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+Usage: python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT] | --overwrite] [--amp]
        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 Differences from upstream: ``--resume`` alone resumes the latest checkpoint of the work dir,
-``--resume CKPT`` resumes that file (as in MMDetection); ``--amp`` without a CUDA GPU is a
-clear error; ``--cfg-options data_root=PATH`` re-points all three dataloaders; bad input
-(missing config or data) prints one line and exits 2.
+``--resume CKPT`` resumes that file (as in MMDetection); a work dir that already holds a run
+is refused unless ``--resume`` or ``--overwrite`` (start over; the earlier run's files move to
+``<work_dir>/previous_runs/<time>/``); ``--cfg-options`` keys and values are checked against
+the config, and the data folders and the training masks before the Runner is built;
+``--cfg-options data_root=PATH`` re-points all three dataloaders; ``--amp`` without a CUDA GPU
+is a clear error; bad input prints one line and exits 2, before anything is written. The
+console shows the run (the environment and config dump go to the log file only).
 """
 
 import argparse
-import logging
 import os
-import os.path as osp
 import sys
 
 from mmengine.config import DictAction
-from mmengine.logging import print_log
-from mmengine.runner import Runner
 
 from practicum_work import compat
-from practicum_work.core.config import load_tool_config
 from practicum_work.core.errors import PetsegError, user_message
+from practicum_work.core.run_setup import prepare_train
+from practicum_work.mmseg_ext.runners import PetsegRunner
 
 
 def parse_args():
@@ -33,6 +34,12 @@ def parse_args():
         type=str,
         const='auto',
         help='resume from the latest checkpoint in the work dir, or from CKPT if given',
+    )
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='start over in a work dir that holds a run: its files move to '
+        '<work_dir>/previous_runs/<time>/ (nothing is deleted)',
     )
     parser.add_argument(
         '--amp', action='store_true', default=False, help='automatic mixed precision (CUDA only)'
@@ -53,6 +60,8 @@ def parse_args():
     # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank.
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
+    if args.resume and args.overwrite:
+        parser.error('--resume continues the run in the work dir, --overwrite starts over')
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -61,42 +70,19 @@ def parse_args():
 def main():
     args = parse_args()
     compat.quiet_upstream_warnings()
-    cfg = load_tool_config(args.config, args.cfg_options, args.work_dir, args.launcher)
-
-    if args.amp:
-        import torch
-
-        if not torch.cuda.is_available():
-            raise PetsegError(
-                '--amp needs a CUDA GPU (AmpOptimWrapper); none is available here. '
-                'Run without --amp on CPU.'
-            )
-        optim_wrapper = cfg.optim_wrapper.type
-        if optim_wrapper == 'AmpOptimWrapper':
-            print_log(
-                'AMP training is already enabled in your config.',
-                logger='current',
-                level=logging.WARNING,
-            )
-        elif optim_wrapper != 'OptimWrapper':
-            raise PetsegError(
-                f'--amp supports optim_wrapper type OptimWrapper, not {optim_wrapper}'
-            )
-        else:
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
-
-    if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
-    elif args.resume is not None:
-        if not osp.isfile(args.resume):
-            raise PetsegError(f'checkpoint {args.resume} given to --resume does not exist')
-        cfg.resume = True
-        cfg.load_from = args.resume
-
+    setup = prepare_train(
+        args.config,
+        args.cfg_options,
+        args.work_dir,
+        args.launcher,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        amp=args.amp,
+        warn=lambda message: print(f'train.py: warning: {message}', file=sys.stderr),
+    )
+    cfg = setup.cfg
     if 'runner_type' not in cfg:
-        runner = Runner.from_cfg(cfg)
+        runner = PetsegRunner.from_cfg(cfg)
     else:
         from mmseg.registry import RUNNERS
 

@@ -14,6 +14,9 @@ custom_hooks = [
     dict(type='SamplePredictionsHook', num_samples=4),
     # Best checkpoint -> ClearML model (online) or its path (offline); test metrics table.
     dict(type='ClearMLResultsHook'),
+    # The measured s/iter of train iteration 2 and the time left; a warning on a CPU when far
+    # too slow (>= 2 s/iter or >= 1 h left), naming the GPU and the CPU recipe.
+    dict(type='SpeedCheckHook'),
 ]
 # Experiment tracking (README "Tracking (ClearML)"). mode: auto = online when a ClearML server
 # is configured (clearml.conf or CLEARML_API_* variables), else offline (session zip, imported

@@ -3,8 +3,10 @@
 Ranking rule: images are ranked by their mean foreground Dice (cat, dog; see
 :mod:`practicum_work.analysis.per_image_metrics`), ties broken by file stem. Images where
 neither cat nor dog appears in mask or prediction have no foreground Dice and are not ranked
-(they are in ``scores.csv`` with an empty score). Per class: the K images with the lowest Dice
-of that class; per confusion (true class -> predicted class, e.g. ``cat_missed`` = cat predicted
+(they are in ``scores.csv`` with an empty score). Per class: the K images whose ground truth
+holds the class with the lowest Dice of it (ties: the most pixels of it missed first, then by
+stem; a class only predicted is a ``false_<class>`` confusion, not a worst of the class); per
+confusion (true class -> predicted class, e.g. ``cat_missed`` = cat predicted
 as background, ``dog_called_cat``, ``false_dog`` = background predicted as dog): the K images
 with the most such pixels.
 """
@@ -36,7 +38,7 @@ from practicum_work.analysis.per_image_metrics import (
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.classes import BACKGROUND, CLASSES, FOREGROUND_CLASSES, PALETTE
 from practicum_work.core.errors import OutputExistsError, PetsegError
-from practicum_work.core.paths import default_analysis_dir, experiment_name
+from practicum_work.core.paths import default_analysis_dir, run_name
 from practicum_work.core.progress import ordered_map
 from practicum_work.mmseg_ext.segmentors.small_components import FILL_RULE, MinArea
 
@@ -111,13 +113,25 @@ def worst_per_class(
     class_names: Sequence[str] = CLASSES,
     classes: Sequence[int] = FOREGROUND_CLASSES,
 ) -> dict[str, list[RankedImage]]:
-    """Per class: the ``k`` images with the lowest Dice of that class (where it is defined)."""
+    """Per class: the ``k`` images whose ground truth holds it, lowest Dice of it first.
+
+    Ties (many at Dice 0) put the image with the most pixels of the class missed first, then
+    order by stem. ``detail`` holds the class's ground-truth and missed pixels.
+    """
     out = {}
     for cls in classes:
-        scored = [r for r in records if r.scores.dice[cls] is not None]
-        scored.sort(key=lambda r: (r.scores.dice[cls], r.stem))
+        entries = []
+        for record in records:
+            truth = int(sum(record.scores.confusion[cls]))
+            dice = record.scores.dice[cls]
+            if truth == 0 or dice is None:
+                continue
+            missed = truth - int(record.scores.confusion[cls][cls])
+            entries.append((dice, -missed, record.stem, truth, missed))
+        entries.sort()
         out[class_names[cls]] = [
-            RankedImage(i + 1, r.stem, r.scores.dice[cls]) for i, r in enumerate(scored[:k])
+            RankedImage(i + 1, stem, dice, detail={'gt_pixels': truth, 'missed_pixels': missed})
+            for i, (dice, _, stem, truth, missed) in enumerate(entries[:k])
         ]
     return out
 
@@ -281,9 +295,11 @@ def _scores_document(result: BestWorstResult, records, data_root: str) -> dict:
 
 def _write_split_files(tmp: Path, total, records, classes: _Classes, title: str) -> None:
     (tmp / 'confusion_matrix.json').write_text(
-        json.dumps(confusion_record(total, classes.names), indent=2)
+        json.dumps(confusion_record(total, classes.names, title), indent=2)
     )
-    plot_confusion_matrix(total, tmp / 'confusion_matrix.png', classes.names, title)
+    plot_confusion_matrix(
+        total, tmp / 'confusion_matrix.png', classes.names, f'{title} (row-normalised)'
+    )
     (tmp / 'scores.csv').write_text(scores_csv(records, classes.names))
 
 
@@ -304,14 +320,15 @@ def run_best_worst(
 ) -> BestWorstResult:
     """Predict ``split``, score every image, write panels, scores and the confusion matrix.
 
-    ``out`` defaults to ``work_dirs/<config name>/best_worst``. ``min_area`` (None: the
-    config's ``model.test_cfg.min_component_area``) applies the small-component filter.
+    ``out`` defaults to ``<checkpoint's folder>/best_worst`` (beside the run's metrics).
+    ``min_area`` (None: the config's ``model.test_cfg.min_component_area``) applies the
+    small-component filter.
     ``workers`` sets the dataloader workers and the panel-drawing processes. Any number of
     classes (the model's ``dataset_meta``): class 0 is background, the others foreground.
     """
     if k < 1:
         raise PetsegError(f'--k must be >= 1, got {k}')
-    out = Path(out or default_analysis_dir(config, 'best_worst'))
+    out = Path(out or default_analysis_dir(checkpoint, config, 'best_worst'))
     if out.exists() and not overwrite:  # before the slow model build
         raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
     cfg = inference.load_split_config(
@@ -330,7 +347,7 @@ def run_best_worst(
         lists = [best, worst, *per_class.values(), *confusions.values()]
         _draw_panels(tmp, {r.stem: r for r in records}, lists, classes, workers, show_progress)
         fg = [r.scores.mean_fg_dice for r in records if r.scores.mean_fg_dice is not None]
-        title = f'{experiment_name(config)} on {split} (row-normalised)'
+        title = f'{run_name(checkpoint, config)} ({Path(checkpoint).stem}) on {split}'
         _write_split_files(tmp, total, records, classes, title)
         result = BestWorstResult(
             out_dir=str(out),

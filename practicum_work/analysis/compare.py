@@ -7,9 +7,16 @@ Reads only what training and testing wrote into each work dir:
   MMEngine's ``<timestamp>/vis_data/scalars.json`` are used.
 - ``metrics_test_<checkpoint>.json`` (tools/test.py): the test columns; the file of the best
   checkpoint (``best_mDice_iter_<N>``) is preferred, else the newest.
-- ``<timestamp>/<timestamp>.log``: train time = first to last log line of each training run
-  (validation included), summed over runs (resumes).
+- ``<timestamp>/<timestamp>.log``: train time = first to last log line of each training log
+  (validation included), summed over the latest run and its resumes. A training log that did
+  not resume starts a new run: earlier runs of the same folder (work dirs trained into twice
+  before tools/train.py refused it) are left out of the time and of the val curve (records
+  name their run), with a note.
 - the best (else last) checkpoint: parameter count (BN running statistics left out).
+
+Runs are ranked by val (or test) mDice only where they saw the same images: the metrics
+records name their data (root, image count, digest of the names); where those differ, a
+warning says so (console, report.md, compare.json).
 
 Anything missing shows as '—' (empty in CSV, null in JSON); nothing missing is an error.
 """
@@ -35,6 +42,8 @@ from practicum_work.core.paths import DEFAULT_COMPARE_DIR
 DASH = '—'
 _TEST_FILE = re.compile(r'^metrics_test_(.+)\.json$')
 _LOG_TIME = re.compile(r'^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) - ')
+_RUN_STAMP = re.compile(r'(\d{8}_\d{6})$')
+RESUMED = 'resumed epoch:'  # what MMEngine's Runner.resume logs
 _BN_BUFFERS = ('running_mean', 'running_var', 'num_batches_tracked')
 SPLIT_METRICS = ('mIoU', 'mDice', 'aAcc')
 
@@ -54,6 +63,7 @@ class ExperimentSummary:
     checkpoint: str | None = None
     test_mDice_ci: dict | None = None  # 95% bootstrap interval over test images (compare_intervals)
     notes: list[str] = field(default_factory=list)
+    run_logs: list[str] = field(default_factory=list)  # the latest run's training logs
 
 
 @dataclass
@@ -67,6 +77,7 @@ class CompareResult:
     conclusion: str
     files: list[str]
     differences: list[dict] = field(default_factory=list)  # best vs each other, paired bootstrap
+    warnings: list[str] = field(default_factory=list)  # e.g. ranked on different val sets
 
 
 def _read_json(path: Path, notes: list[str]) -> dict | None:
@@ -81,10 +92,15 @@ def _read_json(path: Path, notes: list[str]) -> dict | None:
     return data
 
 
-def _records_from_scalars(work_dir: Path, notes: list[str]) -> dict[int, dict]:
-    """Val entries (``mDice`` with ``step``) of every run's ``vis_data/scalars.json``."""
+def _records_from_scalars(
+    work_dir: Path, notes: list[str], stamps: set[str] | None = None
+) -> dict[int, dict]:
+    """Val entries (``mDice`` with ``step``) of ``vis_data/scalars.json`` (of the ``stamps``
+    log folders when given, else of every one)."""
     records: dict[int, dict] = {}
     for path in sorted(work_dir.glob('*/vis_data/scalars.json')):
+        if stamps is not None and path.parent.parent.name not in stamps:
+            continue
         for line in path.read_text(errors='replace').splitlines():
             try:
                 entry = json.loads(line)
@@ -109,15 +125,28 @@ def _records_from_scalars(work_dir: Path, notes: list[str]) -> dict[int, dict]:
     return records
 
 
-def read_val_records(work_dir: Path, notes: list[str]) -> dict[int, dict]:
-    """``{iteration: record}`` from ``metrics_val_iter_*.json``, else from ``scalars.json``."""
+def read_val_records(
+    work_dir: Path, notes: list[str], stamps: set[str] | None = None
+) -> dict[int, dict]:
+    """``{iteration: record}`` from ``metrics_val_iter_*.json``, else from ``scalars.json``.
+
+    ``stamps``: the log folders of the run to read; a record naming another run (its
+    ``experiment`` ends with that run's timestamp) is left out, with a note.
+    """
     records: dict[int, dict] = {}
+    other = 0
     for path in sorted(work_dir.glob('metrics_val_iter_*.json')):
         data = _read_json(path, notes)
         if data and 'iteration' in data and isinstance(data.get('summary'), dict):
+            stamp = _RUN_STAMP.search(str(data.get('experiment', '')))
+            if stamps and stamp and stamp.group(1) not in stamps:
+                other += 1
+                continue
             records[int(data['iteration'])] = {**data, 'source': path.name}
+    if other:
+        notes.append(f'{other} val record(s) of an earlier run in this folder left out')
     if not records:
-        records = _records_from_scalars(work_dir, notes)
+        records = _records_from_scalars(work_dir, notes, stamps or None)
     return records
 
 
@@ -150,14 +179,21 @@ def read_test_record(work_dir: Path, best_iter: int | None, notes: list[str]) ->
     return None
 
 
-def train_time_seconds(work_dir: Path) -> float | None:
-    """Sum over training logs (``<ts>/<ts>.log`` with ``Iter(train)``) of last - first line."""
-    total, found = 0.0, False
+@dataclass
+class _TrainingLog:
+    stamp: str
+    seconds: float
+    resumed: bool
+
+
+def _training_logs(work_dir: Path) -> list[_TrainingLog]:
+    """The training logs (``<ts>/<ts>.log`` with ``Iter(train)``), oldest first."""
+    logs = []
     for log in sorted(work_dir.glob('*/*.log')):
         if log.stem != log.parent.name:
             continue
         first = last = None
-        trained = False
+        trained = resumed = False
         with log.open(errors='replace') as handle:
             for line in handle:
                 match = _LOG_TIME.match(line)
@@ -165,11 +201,35 @@ def train_time_seconds(work_dir: Path) -> float | None:
                     first = first or match.group(1)
                     last = match.group(1)
                 trained = trained or 'Iter(train)' in line
+                resumed = resumed or RESUMED in line
         if trained and first and last:
             fmt = '%Y/%m/%d %H:%M:%S'
-            total += (datetime.strptime(last, fmt) - datetime.strptime(first, fmt)).total_seconds()
-            found = True
-    return total if found else None
+            seconds = (datetime.strptime(last, fmt) - datetime.strptime(first, fmt)).total_seconds()
+            logs.append(_TrainingLog(log.stem, seconds, resumed))
+    return logs
+
+
+def latest_run(work_dir: Path) -> tuple[list[str], int]:
+    """The log stamps of the latest training run (its start and its resumes) and how many
+    earlier runs the folder holds (a training log that did not resume starts a run)."""
+    runs: list[list[_TrainingLog]] = []
+    for log in _training_logs(work_dir):
+        if log.resumed and runs:
+            runs[-1].append(log)
+        else:
+            runs.append([log])
+    if not runs:
+        return [], 0
+    return [log.stamp for log in runs[-1]], len(runs) - 1
+
+
+def train_time_seconds(work_dir: Path, stamps: list[str] | None = None) -> float | None:
+    """Sum of last - first log line over the training logs of ``stamps`` (default: the latest
+    run, see :func:`latest_run`)."""
+    if stamps is None:
+        stamps, _ = latest_run(work_dir)
+    logs = [log for log in _training_logs(work_dir) if log.stamp in stamps]
+    return sum(log.seconds for log in logs) if logs else None
 
 
 def count_parameters(checkpoint: Path) -> int:
@@ -193,7 +253,14 @@ def summarise_experiment(work_dir: str | Path, name: str | None = None) -> Exper
     if not work_dir.is_dir():
         raise PetsegError(f'experiment folder {work_dir} does not exist')
     summary = ExperimentSummary(name=name or work_dir.name, work_dir=str(work_dir))
-    records = read_val_records(work_dir, summary.notes)
+    stamps, earlier = latest_run(work_dir)
+    summary.run_logs = stamps
+    if earlier:
+        summary.notes.append(
+            f'{earlier} earlier training run(s) in this folder started from scratch (not '
+            'resumed): train time and val curve are of the latest run only'
+        )
+    records = read_val_records(work_dir, summary.notes, set(stamps))
     summary.val_curve = sorted(
         (it, float(r['summary']['mDice']))
         for it, r in records.items()
@@ -207,7 +274,7 @@ def summarise_experiment(work_dir: str | Path, name: str | None = None) -> Exper
     elif checkpoint and best_iteration(checkpoint) is not None:
         summary.best_iter = best_iteration(checkpoint)
     summary.test = read_test_record(work_dir, summary.best_iter, summary.notes)
-    summary.train_time_s = train_time_seconds(work_dir)
+    summary.train_time_s = train_time_seconds(work_dir, stamps)
     if checkpoint:
         summary.checkpoint = checkpoint.name
         try:
@@ -310,6 +377,40 @@ def rank_experiments(
     )
 
 
+def data_warnings(experiments: Sequence[ExperimentSummary], rank_by: str = 'val') -> list[str]:
+    """One line per split whose runs saw different images (data root, count or names).
+
+    Uses the ``data`` of the metrics records (MetricsJsonHook); runs whose records lack it
+    (older runs) are not judged.
+    """
+    warnings = []
+    for split in ('val', 'test'):
+        groups: dict[tuple, list[str]] = {}
+        for exp in experiments:
+            record = getattr(exp, split)
+            data = record.get('data') if record else None
+            if _metric(record, 'mDice') is None or not isinstance(data, dict):
+                continue
+            key = (data.get('data_root', ''), data.get('images'), data.get('digest'))
+            groups.setdefault(key, []).append(exp.name)
+        if len(groups) < 2:
+            continue
+        roots = {root for root, _, _ in groups}
+        sets = '; '.join(
+            f'{", ".join(names)}: {root} ({n} images'
+            + (f', list {digest[:6]})' if len(roots) == 1 else ')')
+            for (root, n, digest), names in groups.items()
+        )
+        consequence = (
+            f'the ranking by {split} mDice compares different images; test every run on one '
+            'test set and rank with --rank-by test'
+            if split == rank_by
+            else f'their {split} mDice are not comparable'
+        )
+        warnings.append(f'{split} sets differ ({sets}): {consequence}')
+    return warnings
+
+
 def table_markdown(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A Markdown table with '—' for missing values."""
     shown = ['train time' if h == 'train time (s)' else h for h in header]
@@ -368,14 +469,16 @@ def report_markdown(
     conclusion: str,
     has_plot: bool,
     differences: Sequence[dict] = (),
+    warnings: Sequence[str] = (),
 ) -> str:
-    """The Markdown report: table, chart, notes and the closing line."""
+    """The Markdown report: warnings, table, chart, notes and the closing line."""
     lines = [
         '# Experiment comparison',
         '',
         'Metrics in percent (MMSeg). val = the best validation iteration (by mDice); test = '
         'tools/test.py on the best checkpoint where available. — = not available yet.',
         '',
+        *[f'**Warning: {warning}.**\n' for warning in warnings],
         table_markdown(header, rows),
         '',
     ]
@@ -420,22 +523,26 @@ def compare_experiments(
     experiments = [summarise_experiment(d, n) for d, n in zip(dirs, _unique_names(dirs))]
     class_names = class_names_of(experiments)
     ranking, conclusion = rank_experiments(experiments, rank_by)
+    warnings = data_warnings(experiments, rank_by)
     differences = add_intervals(experiments, ranking)
     header, rows = table_rows(experiments, class_names)
     with atomic_output_dir(out, overwrite) as tmp:
         has_plot = plot_val_curves(experiments, tmp / 'val_mDice.png')
         (tmp / 'compare.csv').write_text(table_csv(header, rows))
         (tmp / 'report.md').write_text(
-            report_markdown(experiments, header, rows, conclusion, has_plot, differences)
+            report_markdown(experiments, header, rows, conclusion, has_plot, differences, warnings)
         )
         document = {
             'units': 'percent',
             'rank_by': f'{rank_by} mDice',
             'ranking': ranking,
             'conclusion': conclusion,
+            'warnings': warnings,
             'differences': differences,
             'experiments': [asdict(e) for e in experiments],
         }
         (tmp / 'compare.json').write_text(json.dumps(document, indent=2))
         files = sorted(p.name for p in tmp.iterdir())
-    return CompareResult(str(out), experiments, rank_by, ranking, conclusion, files, differences)
+    return CompareResult(
+        str(out), experiments, rank_by, ranking, conclusion, files, differences, warnings
+    )

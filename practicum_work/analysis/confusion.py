@@ -23,10 +23,14 @@ def row_normalised(confusion: np.ndarray) -> list[list[float | None]]:
     return rows
 
 
-def confusion_record(confusion: np.ndarray, class_names: Sequence[str] = CLASSES) -> dict:
-    """JSON-ready: classes, raw counts and row-normalised shares (rows = ground truth)."""
+def confusion_record(
+    confusion: np.ndarray, class_names: Sequence[str] = CLASSES, title: str = ''
+) -> dict:
+    """JSON-ready: what it is of (``title``: run, checkpoint, split), classes, raw counts and
+    row-normalised shares (rows = ground truth)."""
     confusion = np.asarray(confusion, dtype=np.int64)
     return {
+        **({'title': title} if title else {}),
         'classes': list(class_names),
         'rows': 'ground truth',
         'columns': 'prediction',

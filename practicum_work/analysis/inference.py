@@ -17,9 +17,8 @@ from typing import Any
 import numpy as np
 
 from practicum_work.core.classes import CLASSES, PALETTE
-from practicum_work.core.config import load_config
+from practicum_work.core.config import load_config, set_test_split
 from practicum_work.core.errors import PetsegError
-from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
 from practicum_work.core.progress import progress_bar
 from practicum_work.mmseg_ext.segmentors.small_components import MinArea, per_class_min_areas
 
@@ -79,7 +78,7 @@ def load_split_config(
     ``min_area`` (not None) overrides ``model.test_cfg.min_component_area``; ``cfg_options``
     are merged like ``--cfg-options`` of tools/test.py.
     """
-    cfg = load_config(config, cfg_options, data_root)
+    cfg = load_config(config, cfg_options, data_root, check_options=True)
     point_at_split(cfg, split)
     loader = cfg.test_dataloader
     if batch_size is not None:
@@ -96,9 +95,7 @@ def load_split_config(
 
 def point_at_split(cfg: Any, split: str) -> None:
     """Make ``cfg.test_dataloader`` read ``<data_root>/img/<split>`` and ``labels/<split>``."""
-    cfg.test_dataloader.dataset.data_prefix = dict(
-        img_path=f'{IMAGE_DIR}/{split}', seg_map_path=f'{MASK_DIR}/{split}'
-    )
+    set_test_split(cfg, split)
 
 
 def with_split(cfg: Any, split: str) -> Any:

@@ -180,13 +180,14 @@ def run_postprocess_eval(
 ) -> PostprocessEvalResult:
     """Pick N on ``val_split`` from ``grid``, compare test without/with it; write JSON + Markdown.
 
-    ``out`` defaults to ``work_dirs/<config name>/postprocess_eval``. The model's own filter
-    is switched off (``min_component_area=0``) so that every N starts from raw predictions.
+    ``out`` defaults to ``<checkpoint's folder>/postprocess_eval`` (beside the run's
+    metrics). The model's own filter is switched off (``min_component_area=0``) so that
+    every N starts from raw predictions.
     """
     grid = sorted({int(n) for n in grid} | {0})
     if any(n < 0 for n in grid):
         raise PetsegError(f'grid values must be >= 0, got {grid}')
-    out = Path(out or default_analysis_dir(config, 'postprocess_eval'))
+    out = Path(out or default_analysis_dir(checkpoint, config, 'postprocess_eval'))
     if out.exists() and not overwrite:  # before the slow model build
         raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
     cfg = inference.load_split_config(

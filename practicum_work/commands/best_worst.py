@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--split', default='test', help='split folder to evaluate (default test)')
     parser.add_argument('--k', type=int, default=5, help='how many best and worst (default 5)')
     parser.add_argument(
-        '--out', default=None, help='output folder (default work_dirs/<config name>/best_worst)'
+        '--out', default=None, help="output folder (default: the checkpoint's folder/best_worst)"
     )
     parser.add_argument(
         '--min-area',

@@ -41,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
     table = Table(title='experiments (percent)')
     columns = ('experiment', 'best iter', 'val mDice', 'val mIoU', 'test mDice', 'test 95% CI',
                'test mIoU')  # fmt: skip
-    for column in columns:
-        table.add_column(column, justify='left' if column == 'experiment' else 'right')
+    longest = max(len(exp.name) for exp in result.experiments)
+    table.add_column(columns[0], no_wrap=True, min_width=longest)  # full names, never "hyp1_cl…"
+    for column in columns[1:]:
+        table.add_column(column, justify='right')
     for exp in result.experiments:
         val, test, ci = exp.val or {}, exp.test or {}, exp.test_mDice_ci
         table.add_row(
@@ -55,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
             fmt(test.get('summary', {}).get('mIoU')),
         )
     Console().print(table)
+    for warning in result.warnings:
+        print(f'warning: {warning}')
     print(result.conclusion)
     for difference in result.differences:
         print(difference['sentence'])

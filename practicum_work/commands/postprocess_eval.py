@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument('--val-split', default='val', help='split that chooses N (default val)')
     parser.add_argument('--test-split', default='test', help='split that reports (default test)')
     parser.add_argument(
-        '--out', default=None, help='output folder (default work_dirs/<config>/postprocess_eval)'
+        '--out',
+        default=None,
+        help="output folder (default: the checkpoint's folder/postprocess_eval)",
     )
     parser.set_defaults(func=run)
 

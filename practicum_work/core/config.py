@@ -6,23 +6,36 @@ config whose pipeline gains a step (the binary base inserts one) gets the same o
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from practicum_work.core.config_check import check_cfg_options
 from practicum_work.core.errors import PetsegError
+from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def _warn(message: str) -> None:
+    print(f'warning: {message}', file=sys.stderr)
 
 
 def load_config(
     config: str | Path | Any,
     cfg_options: dict[str, Any] | None = None,
     data_root: str | Path | None = None,
+    check_options: bool = False,
+    warn: Callable[[str], None] = _warn,
 ) -> Any:
     """An MMEngine ``Config`` from a file (or a copy of a ``Config``), options merged.
 
     ``cfg_options`` merge as ``--cfg-options`` do (``data_root`` among them, or the argument,
     re-points the three dataloaders). A missing file is a one-line :class:`PetsegError`.
+    ``check_options`` (the user's options) checks them first
+    (:func:`practicum_work.core.config_check.check_cfg_options`): a wrong key or value is a
+    one-line error, a likely typo a call of ``warn``.
     """
     from mmengine.config import Config
 
@@ -32,6 +45,9 @@ def load_config(
         if not Path(config).is_file():
             raise PetsegError(f'config file {config} does not exist')
         cfg = Config.fromfile(str(config))
+    if cfg_options and check_options:
+        for message in check_cfg_options(cfg, cfg_options):
+            warn(message)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
         if 'data_root' in cfg_options:
@@ -59,20 +75,34 @@ def load_tool_config(
     cfg_options: dict[str, Any] | None = None,
     work_dir: str | None = None,
     launcher: str = 'none',
+    warn: Callable[[str], None] = _warn,
 ) -> Any:
     """The config as tools/train.py and tools/test.py read it.
 
-    ``cfg_options`` merge as in MMSeg (``data_root`` also re-points the three dataloaders);
-    the work dir is, by priority, ``work_dir``, the config's, or ``./work_dirs/<config name>``.
-    A missing config file is a one-line :class:`PetsegError`.
+    ``cfg_options`` are checked (unknown key, wrong type: one-line error) and merge as in
+    MMSeg (``data_root`` also re-points the three dataloaders); the work dir is, by priority,
+    ``work_dir``, the config's, or ``./work_dirs/<config name>``. A missing config file is a
+    one-line :class:`PetsegError`. Nothing is written.
     """
-    cfg = load_config(config, cfg_options)
+    cfg = load_config(config, cfg_options, check_options=True, warn=warn)
     cfg.launcher = launcher
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = str(Path('./work_dirs') / Path(config).stem)
     return cfg
+
+
+def auto_log_interval(iterations: int) -> int:
+    """About ten log lines per run, at most one every 50 iterations (MMEngine's default)."""
+    return min(50, max(1, int(iterations) // 10))
+
+
+def set_test_split(cfg: Any, split: str) -> None:
+    """Make ``cfg.test_dataloader`` read ``<data_root>/img/<split>`` and ``labels/<split>``."""
+    cfg.test_dataloader.dataset.data_prefix = dict(
+        img_path=f'{IMAGE_DIR}/{split}', seg_map_path=f'{MASK_DIR}/{split}'
+    )
 
 
 def set_data_root(cfg: Any, data_root: str) -> None:
@@ -104,7 +134,7 @@ def cpu_quick_options(
         'train_cfg.max_iters': max_iters,
         'train_cfg.val_interval': val_interval,
         'default_hooks.checkpoint.interval': val_interval,
-        'default_hooks.logger.interval': max(1, min(50, max_iters // 10)),
+        'default_hooks.logger.interval': auto_log_interval(max_iters),
         'train_dataloader.batch_size': batch_size,
         pipeline_key(cfg, 'train_dataloader', 'RandomCrop', 'crop_size'): (crop, crop),
         'model.data_preprocessor.size': (crop, crop),

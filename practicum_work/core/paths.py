@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from practicum_work.core.checkpoints import is_remote
 from practicum_work.core.errors import PetsegError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -53,9 +54,24 @@ def default_work_dir(config: str | Path) -> Path:
     return WORK_DIRS / experiment_name(config)
 
 
-def default_analysis_dir(config: str | Path, tool: str) -> Path:
-    """work_dirs/<config name>/<tool>/ (best_worst, postprocess_eval)"""
-    return default_work_dir(config) / tool
+def run_dir_of(checkpoint: str | Path, config: str | Path) -> Path:
+    """The folder a checkpoint's results go to: the checkpoint's own folder (its run).
+
+    A remote checkpoint (a URL) has none: ``work_dirs/<config name>/`` then.
+    """
+    if is_remote(checkpoint):
+        return default_work_dir(config)
+    return Path(checkpoint).parent
+
+
+def default_analysis_dir(checkpoint: str | Path, config: str | Path, tool: str) -> Path:
+    """<checkpoint's folder>/<tool>/ (best_worst, postprocess_eval), beside the run's metrics."""
+    return run_dir_of(checkpoint, config) / tool
+
+
+def run_name(checkpoint: str | Path, config: str | Path) -> str:
+    """What a run is called in titles: its folder's name, else the config's."""
+    return run_dir_of(checkpoint, config).resolve().name or experiment_name(config)
 
 
 def default_cross_validate_dir(config: str | Path, data_root: str | Path) -> Path:

@@ -61,8 +61,10 @@ def train_fold_model(
     train_lists = write_stem_lists(train_ids, fold_dir, 'train')
     cfg = fold_training_config(config, data_root, train_lists, fold_dir, options)
     cfg.dump(str(fold_dir / 'config.py'))
+    # --overwrite: a model of the fold's earlier data (or a broken run) moves to
+    # <fold_dir>/previous_runs/ instead of mixing with the new one.
     run_tool_logged(
-        [str(repo_path('tools/train.py')), str(fold_dir / 'config.py')],
+        [str(repo_path('tools/train.py')), str(fold_dir / 'config.py'), '--overwrite'],
         fold_dir / 'train.log',
         f'fold {index + 1}/{folds}: train',
     )

@@ -2,7 +2,7 @@
 
 Importing it applies the trusted local checkpoint loading fix (``practicum_work.compat``)
 and registers the dataset, transforms, losses, metric, hooks, segmentor, backbone, weight
-initialiser and visualisation backend in the mmseg/mmengine registries.
+initialiser, visualisation backend and runners in the mmseg/mmengine registries.
 """
 
 from practicum_work import compat
@@ -16,6 +16,7 @@ from practicum_work.mmseg_ext import (  # noqa: E402  (after the compat fixes)
     evaluation,
     hooks,
     losses,
+    runners,
     segmentors,
     transforms,
     visualization,
@@ -28,6 +29,7 @@ __all__ = [
     'evaluation',
     'hooks',
     'losses',
+    'runners',
     'segmentors',
     'transforms',
     'visualization',

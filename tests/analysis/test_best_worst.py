@@ -43,11 +43,26 @@ def test_best_and_worst_by_mean_foreground_dice_ties_by_stem():
     assert len(rank_best_worst(RECORDS, k=10)[0]) == 4  # only the ranked ones
 
 
-def test_worst_per_class_skips_images_without_the_class():
+def test_worst_per_class_holds_only_images_whose_ground_truth_has_the_class():
     per_class = worst_per_class(RECORDS, k=5)
-    assert [e.stem for e in per_class['cat']] == ['d', 'b', 'a', 'e']  # d: cat predicted only
-    assert per_class['cat'][0].score == 0.0
+    # d has no cat in its mask (a dog partly predicted as cat): a false cat, not a worst cat
+    assert [e.stem for e in per_class['cat']] == ['b', 'a', 'e']
     assert [e.stem for e in per_class['dog']] == ['d']
+    assert per_class['cat'][0].detail == {'gt_pixels': 10, 'missed_pixels': 5}
+
+
+def test_worst_per_class_ties_at_dice_zero_put_the_most_missed_first():
+    dogs_called_cat = [  # every one Dice 0 for cat: a dog photo must never be a "worst cat"
+        _record(f'a_dog_{i}', [[10, 3, 0], [0, 0, 0], [0, 5, 5]]) for i in range(3)
+    ]
+    cats_missed = [
+        _record('z_big_cat', [[10, 0, 0], [40, 0, 0], [0, 0, 0]]),
+        _record('m_small_cat', [[10, 0, 0], [4, 0, 0], [0, 0, 0]]),
+        _record('b_half_cat', [[10, 0, 0], [4, 4, 0], [0, 0, 0]]),
+    ]
+    cat = worst_per_class(dogs_called_cat + cats_missed, k=5)['cat']
+    assert [e.stem for e in cat] == ['z_big_cat', 'm_small_cat', 'b_half_cat']
+    assert [e.score for e in cat[:2]] == [0.0, 0.0]
 
 
 def test_confusions_name_and_rank_by_pixels():

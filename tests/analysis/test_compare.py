@@ -131,3 +131,56 @@ def test_bad_input_is_a_clear_error(experiments, tmp_path):
     with pytest.raises(OutputExistsError):
         compare_experiments(experiments, tmp_path / 'out')
     compare_experiments(experiments, tmp_path / 'out', overwrite=True)
+
+
+def _train_log(day_time: str, end: str, resumed: bool = False) -> str:
+    lines = [f'2026/01/01 {day_time} - mmengine - INFO - Checkpoints will be saved to x.']
+    if resumed:
+        lines.append(f'2026/01/01 {day_time} - mmengine - INFO - resumed epoch: 0, iter: 100')
+    lines.append(f'2026/01/01 {end} - mmengine - INFO - Iter(train) [ 50/300]  lr: 1e-4')
+    return '\n'.join(lines) + '\n'
+
+
+def test_two_runs_trained_into_one_folder_are_not_added_up(tmp_path):
+    """A folder trained into twice from scratch (before train.py refused it): compare counts
+    the latest run and its resumes only, and its val records only."""
+    work = tmp_path / 'hyp1_clean'
+    first, second, resume = '20260101_100000', '20260101_120000', '20260101_130000'
+    _write(work / first / f'{first}.log', _train_log('10:00:00', '11:00:00'))  # 1 h, run 1
+    _write(work / second / f'{second}.log', _train_log('12:00:00', '12:10:00'))  # run 2
+    _write(work / resume / f'{resume}.log', _train_log('13:00:00', '13:05:00', resumed=True))
+    _write(work / 'metrics_val_iter_100.json',
+           _record('val', 70.0, iteration=100, experiment=f'hyp1_{second}'))  # fmt: skip
+    _write(work / 'metrics_val_iter_200.json',
+           _record('val', 65.0, iteration=200, experiment=f'hyp1_{resume}'))  # fmt: skip
+    _write(work / 'metrics_val_iter_300.json',  # left by the first run only
+           _record('val', 90.0, iteration=300, experiment=f'hyp1_{first}'))  # fmt: skip
+    summary = summarise_experiment(work)
+    assert summary.train_time_s == 15 * 60  # 10 + 5 minutes, not the first run's hour
+    assert summary.val_curve == [(100, 70.0), (200, 65.0)] and summary.best_iter == 100
+    assert any('1 earlier training run(s)' in n for n in summary.notes)
+    assert any('1 val record(s) of an earlier run' in n for n in summary.notes)
+
+
+def _run_with_data(root: Path, mdice: float, data_root: str, digest: str) -> Path:
+    data = {'data_root': data_root, 'images': 60, 'digest': digest}
+    _write(root / 'metrics_val_iter_100.json', _record('val', mdice, iteration=100, data=data))
+    return root
+
+
+def test_ranking_runs_validated_on_different_images_warns(tmp_path):
+    raw = _run_with_data(tmp_path / 'hyp1_raw', 60.0, '/d/pets', 'aaaa')
+    clean = _run_with_data(tmp_path / 'hyp1_clean_v1', 70.0, '/d/pets_clean_v1', 'aaaa')
+    result = compare_experiments([raw, clean], tmp_path / 'out')
+    (warning,) = result.warnings
+    assert warning.startswith('val sets differ (hyp1_raw: /d/pets (60 images); hyp1_clean_v1: ')
+    assert 'the ranking by val mDice compares different images' in warning
+    report = (tmp_path / 'out' / 'report.md').read_text()
+    assert f'**Warning: {warning}.**' in report
+    assert json.loads((tmp_path / 'out' / 'compare.json').read_text())['warnings'] == [warning]
+
+    same = _run_with_data(tmp_path / 'hyp1_again', 65.0, '/d/pets', 'aaaa')
+    assert compare_experiments([raw, same], tmp_path / 'same').warnings == []
+    subset = _run_with_data(tmp_path / 'hyp1_subset', 65.0, '/d/pets', 'bbbb')
+    (warning,) = compare_experiments([raw, subset], tmp_path / 'subset').warnings
+    assert 'list aaaa' in warning and 'list bbbb' in warning  # same root, other images

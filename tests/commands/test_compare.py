@@ -40,3 +40,15 @@ def test_compare_reads_what_training_wrote(hyp1_run, tmp_path, capsys):
     report = (out / 'report.md').read_text()
     assert '| —' in report and (out / 'val_mDice.png').is_file()
     assert 'Best by val mDice' in capsys.readouterr().out
+
+
+def test_the_console_table_shows_full_run_names(tmp_path, capsys):
+    names = ['hyp1_clean_v1_segformer_b0_long_name', 'hyp1_clean_v2_segformer_b0_long_name']
+    for index, name in enumerate(names):
+        record = {'split': 'val', 'iteration': 10, 'summary': {'mDice': 50.0 + index}}
+        (tmp_path / name).mkdir()
+        (tmp_path / name / 'metrics_val_iter_10.json').write_text(json.dumps(record))
+    args = ['compare', *(str(tmp_path / n) for n in names), '--out', str(tmp_path / 'c')]
+    assert main(args) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith('│')]
+    assert [row.split('│')[1].strip() for row in rows] == names, rows  # never "hyp1_cl…"

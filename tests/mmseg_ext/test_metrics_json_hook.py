@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -82,3 +83,37 @@ def test_a_test_run_writes_each_images_areas_beside_its_metrics(tmp_path):
     assert written['classes'] == ['background', 'cat', 'dog'] and written['split'] == 'test'
     assert written['images'] == ['test/a', 'test/b']
     assert written['area_label'] == per_image['area_label']
+
+
+class _Dataset:
+    """The part of a BaseDataset the hook reads: its images and data_root."""
+
+    def __init__(self, root: str, names: list[str]):
+        self.data_root = root
+        self.data_prefix = {'img_path': f'{root}/img/val'}
+        self._paths = [f'{root}/img/val/{name}' for name in names]
+
+    def __len__(self):
+        return len(self._paths)
+
+    def get_data_info(self, index):
+        return {'img_path': self._paths[index]}
+
+
+def test_records_say_which_images_were_evaluated(tmp_path):
+    """compare needs this to tell runs validated on different images apart."""
+
+    def validate(root: str, names: list[str], out: Path) -> dict:
+        out.mkdir()
+        runner = SimpleNamespace(
+            work_dir=str(out), iter=10, experiment_name='exp',
+            val_dataloader=SimpleNamespace(dataset=_Dataset(root, names)),
+            logger=SimpleNamespace(info=lambda msg: None),
+        )  # fmt: skip
+        MetricsJsonHook().after_val_epoch(runner, {'mDice': 70.0})
+        return json.loads((out / 'metrics_val_iter_10.json').read_text())['data']
+
+    a = validate('/d/pets', ['b.jpg', 'a.jpg'], tmp_path / 'a')
+    assert a['data_root'] == '/d/pets' and a['images'] == 2
+    assert validate('/d/copy', ['a.jpg', 'b.jpg'], tmp_path / 'b')['digest'] == a['digest']
+    assert validate('/d/pets', ['a.jpg', 'c.jpg'], tmp_path / 'c')['digest'] != a['digest']

@@ -7,7 +7,9 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    # LoggerHook with interval=None: min(50, max_iters // 10), at least 1 (~10 lines per run);
+    # set default_hooks.logger.interval to choose one.
+    logger=dict(type='AutoIntervalLoggerHook', log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(
         type='CheckpointHook',

@@ -11,9 +11,10 @@ from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from practicum_work.core.classes import BINARY_CLASSES, CLASSES, IGNORE_INDEX, PALETTE
+from practicum_work.core.dataset_check import DatasetFolders, check_split_folders
 from practicum_work.core.errors import DataLayoutError
 from practicum_work.core.image_io import unusable_pair_reason
-from practicum_work.core.layout import DEMO_DATA_HINT, IMAGE_SUFFIXES, pair_dirs
+from practicum_work.core.layout import IMAGE_SUFFIXES, pair_dirs
 
 _SHOWN = 5
 
@@ -68,14 +69,9 @@ class PetSegDataset(BaseSegDataset):
         """List the usable image/mask pairs, sorted by stem."""
         img_dir = self.data_prefix.get('img_path', '')
         ann_dir = self.data_prefix.get('seg_map_path', '')
-        if self.data_root and not osp.isdir(self.data_root):
-            raise DataLayoutError(
-                f'data root {self.data_root} does not exist ({DEMO_DATA_HINT}, or set '
-                '--cfg-options data_root=... train_dataloader.dataset.data_root=...)'
-            )
-        if not osp.isdir(img_dir) or not osp.isdir(ann_dir):
-            missing = img_dir if not osp.isdir(img_dir) else ann_dir
-            raise DataLayoutError(f'folder {missing} does not exist ({DEMO_DATA_HINT})')
+        # tools/*.py check this before the Runner is built; petseg commands reach it here.
+        folders = DatasetFolders(str(self.data_root or ''), img_dir, ann_dir)
+        check_split_folders(folders, how='--data-root PATH')
         pairing = pair_dirs(img_dir, ann_dir)
         skipped: list[str] = []
         if self.ann_file:  # only the listed samples matter (a listed one without a pair fails)

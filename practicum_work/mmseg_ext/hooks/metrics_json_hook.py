@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os.path as osp
@@ -17,6 +18,23 @@ from practicum_work.core.metric_keys import split_metric_key
 def _split_name(dataloader) -> str:
     prefix = getattr(dataloader.dataset, 'data_prefix', {}).get('img_path', '')
     return Path(prefix).name or 'unknown'
+
+
+def evaluated_data(dataset) -> dict | None:
+    """Which images an evaluation saw: ``data_root``, their number and a digest of their names.
+
+    The digest is over the sorted ``<folder>/<file>`` names, so the same images read from two
+    copies of a dataset digest alike; ``petseg compare`` warns when runs ranked together
+    saw different images. None when the dataset does not say (no ``get_data_info``).
+    """
+    try:
+        paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    names = sorted(f'{Path(p).parent.name}/{Path(p).name}' for p in paths)
+    digest = hashlib.sha1('\n'.join(names).encode()).hexdigest()[:16]
+    root = getattr(dataset, 'data_root', None) or ''
+    return dict(data_root=osp.abspath(root) if root else '', images=len(names), digest=digest)
 
 
 def _plain(value: object) -> float | None:
@@ -41,19 +59,31 @@ class MetricsJsonHook(Hook):
     """Val: ``metrics_<split>_iter_<N>.json``; test: ``metrics_<split>_<checkpoint>.json``
     and ``per_image_<split>_<checkpoint>.json`` (areas per image and class, for bootstraps).
 
-    ``<split>`` is the name of the evaluated image folder (``val``, ``test``). A test run never
+    ``<split>`` is the name of the evaluated image folder (``val``, ``test``); ``data`` says
+    which images (:func:`evaluated_data`). A test run never
     replaces a validation record of the same name (tools/test.py on ``val`` with ``iter_N.pth``):
     it writes ``metrics_<split>_<checkpoint>_test.json`` then.
     """
 
     priority = 'LOW'
 
+    def __init__(self) -> None:
+        self._data: dict[int, dict | None] = {}
+
+    def _evaluated(self, dataloader) -> dict | None:
+        """:func:`evaluated_data` of the loader's dataset, computed once per dataset."""
+        dataset = dataloader.dataset
+        if id(dataset) not in self._data:
+            self._data[id(dataset)] = evaluated_data(dataset)
+        return self._data[id(dataset)]
+
     def after_val_epoch(self, runner, metrics: dict | None = None) -> None:
         """Write the validation metrics of the current iteration."""
         if metrics:
             split = _split_name(runner.val_dataloader)
             tag = f'iter_{runner.iter}'
-            self._write(runner, metrics, split, tag, 'validation', iteration=runner.iter)
+            data = self._evaluated(runner.val_dataloader)
+            self._write(runner, metrics, split, tag, 'validation', iteration=runner.iter, data=data)
 
     def after_test_epoch(self, runner, metrics: dict | None = None) -> None:
         """Write the test metrics, named after the evaluated checkpoint."""
@@ -61,7 +91,8 @@ class MetricsJsonHook(Hook):
             split = _split_name(runner.test_dataloader)
             checkpoint = runner.cfg.get('load_from') or ''
             tag = osp.splitext(osp.basename(checkpoint))[0] or 'model'
-            self._write(runner, metrics, split, tag, 'test', checkpoint=checkpoint)
+            data = self._evaluated(runner.test_dataloader)
+            self._write(runner, metrics, split, tag, 'test', checkpoint=checkpoint, data=data)
             self._write_per_image(runner, split, tag, checkpoint)
 
     @staticmethod
