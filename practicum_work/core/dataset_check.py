@@ -4,7 +4,8 @@ The Runner builds its datasets lazily (at ``train()``/``test()``), after it has 
 dir, a log and a tracking task; a missing folder found then costs all of that. Here the
 folders of each dataset of a dataloader (``data_root`` + ``data_prefix``, wrappers such as
 ``ConcatDataset`` followed) are checked by listing only, and a training split is read, mask by
-mask until the first cat or dog pixel, to refuse data that would teach background only.
+mask until the first cat or dog pixel, to refuse data that would teach background only, and
+its masks' encoding is recognised as a whole (trimaps and colour masks are not class ids).
 """
 
 from __future__ import annotations
@@ -206,12 +207,30 @@ def check_train_foreground(cfg: Any) -> None:
         return
     scan = scan_foreground(masks)
     if scan.found:
+        check_train_encoding(folders)
         return
     where = ', '.join(sorted({f.ann_dir for f in folders}))
     raise DataLayoutError(
         f'the training masks hold no cat or dog pixel ({scan.masks} masks in {where}; '
         f'{_seen(scan)}): {_advice(scan, folders)}'
     )
+
+
+def check_train_encoding(folders: list[DatasetFolders]) -> None:
+    """Refuse training masks whose values are not class ids as a dataset (trimaps, colours).
+
+    A trimap's 1 (pet) and 2 (background) read as cat and dog, so the foreground check alone
+    passes them; the dataset-level encoding (``core.mask_encoding``, up to 300 masks spread
+    over the training splits) tells them apart and names the conversion.
+    """
+    from practicum_work.core.mask_encoding import require_class_ids
+
+    by_root: dict[str, set[str]] = {}
+    for f in folders:
+        root = f.data_root or str(Path(f.ann_dir).parent.parent)
+        by_root.setdefault(root, set()).add(f.split)
+    for root, splits in by_root.items():
+        require_class_ids(root, sorted(splits))
 
 
 def _seen(scan: ForegroundScan) -> str:

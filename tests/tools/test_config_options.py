@@ -211,6 +211,23 @@ def test_training_refuses_masks_without_a_cat_or_dog_pixel(tiny_dataset, tmp_pat
     assert 'ignore' in error
 
 
+def test_training_refuses_trimaps_whose_values_read_as_cat_and_dog(tiny_dataset, tmp_path):
+    # Oxford trimaps: 1 pet, 2 background, 3 border; 1 and 2 pass a foreground check as
+    # cat and dog, so only the dataset-level encoding tells them apart
+    data = _mask_copy(tiny_dataset, tmp_path / 'trimap', {0: 2, 1: 1, 2: 1, 255: 3})
+    home = tmp_path / 'home'
+    home.mkdir()
+    work_dir = tmp_path / 'run'
+    result = run_tool(
+        'tools/train.py', HYP1, '--work-dir', str(work_dir), *quick_cfg_options(data, 1),
+        env=clearml_env(home, 'offline'),
+    )  # fmt: skip
+    _assert_refused_before_writing(
+        result, work_dir, home, f'the masks of {data} are not class ids', 'trimap',
+        'petseg convert-masks', '--from trimap',
+    )  # fmt: skip
+
+
 def test_test_tool_without_a_test_split_says_how_to_test_on_val(tiny_dataset, tmp_path):
     data = tmp_path / 'no_test'
     shutil.copytree(tiny_dataset, data)
