@@ -4,7 +4,9 @@
    unguarded (``point_sample``, ``sigmoid_focal_loss``), so ``import mmseg.models``
    fails. :func:`install_mmcv_ops_fallback` adds an import hook that, only when
    ``mmcv._ext`` is missing, serves ``mmcv.ops`` as a small module: upstream's
-   pure-PyTorch ``point_sample`` and clear errors for compiled-only ops. With full
+   pure-PyTorch ``point_sample`` and clear errors for compiled-only ops (a
+   ``ModuleNotFoundError`` with the hint, for ``from mmcv.ops import X`` and ``mmcv.ops.X``
+   alike, so guarded imports still work). With full
    mmcv installed the hook steps aside and the real ``mmcv.ops`` loads.
 2. mmengine 0.10.7 calls ``torch.load`` without ``weights_only``; torch >= 2.6
    defaults to ``weights_only=True`` and refuses mmengine's own checkpoints, so
@@ -72,9 +74,12 @@ def _populate_fallback(module: types.ModuleType) -> None:
     module.PETSEG_FALLBACK = True
 
     def __getattr__(name: str) -> Any:
-        if name.startswith('__'):
+        if name.startswith('_'):
             raise AttributeError(name)
-        raise AttributeError(f'mmcv.ops.{name} {_COMPILED_ONLY_HINT}')
+        # ModuleNotFoundError, not AttributeError: ``from mmcv.ops import X`` would turn an
+        # AttributeError into a bare "cannot import name X (unknown location)", and the
+        # guarded imports of OpenMMLab code (``except ModuleNotFoundError``) must catch it.
+        raise ModuleNotFoundError(f'mmcv.ops.{name} {_COMPILED_ONLY_HINT}', name=f'mmcv.ops.{name}')
 
     module.__getattr__ = __getattr__
 

@@ -42,8 +42,24 @@ def test_compiled_only_ops_raise_a_clear_error():
         pytest.skip('full mmcv installed: the fallback is not in use')
     with pytest.raises(RuntimeError, match='mmcv-lite'):
         mmcv.ops.sigmoid_focal_loss(torch.zeros(1), torch.zeros(1))
-    with pytest.raises(AttributeError, match='compiled ops'):
+    with pytest.raises(ModuleNotFoundError, match='compiled ops'):
         _ = mmcv.ops.RoIAlign
+
+
+def test_a_compiled_only_import_is_a_hinted_module_not_found_error():
+    """``from mmcv.ops import X`` gives the hint too, and guarded imports still catch it."""
+    if not compat.mmcv_ops_is_fallback():
+        pytest.skip('full mmcv installed: the fallback is not in use')
+    with pytest.raises(ModuleNotFoundError, match='DeformConv2dPack needs mmcv compiled ops'):
+        from mmcv.ops import DeformConv2dPack
+    try:  # the way mmseg's cc_head / point_head guard their imports
+        from mmcv.ops import DeformConv2dPack
+    except ModuleNotFoundError:
+        DeformConv2dPack = None
+    assert DeformConv2dPack is None
+    import mmcv.ops
+
+    assert not hasattr(mmcv.ops, '_private_probe')  # dunder/private probes stay AttributeError
 
 
 def test_finder_steps_aside_when_compiled_ext_is_present(monkeypatch):
