@@ -48,16 +48,15 @@ import time
 from pathlib import Path
 
 import cv2
+from eda_scoring import load_noise_truth, score_report  # beside this script
+
+from practicum_work.core.layout import pair_split
+from practicum_work.data.demo_data import generate_demo_dataset
+from practicum_work.data.eda.run import run_eda
+from practicum_work.data.eda.scan import scan_dataset
+from practicum_work.data.noise_injection import noise_file_for
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from practicum_work.core.layout import pair_split  # noqa: E402
-from practicum_work.data.demo_data import generate_demo_dataset  # noqa: E402
-from practicum_work.data.eda.evaluation import load_noise_truth, score_report  # noqa: E402
-from practicum_work.data.eda.run import run_eda  # noqa: E402
-from practicum_work.data.eda.scan import scan_dataset  # noqa: E402
-from practicum_work.data.noise_injection import noise_file_for  # noqa: E402
 
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'eda.json'
 FLOOR_TARGET = 0.8

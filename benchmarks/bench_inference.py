@@ -37,7 +37,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 CONFIG = 'configs/hyp1_segformer_b0.py'
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'inference.json'

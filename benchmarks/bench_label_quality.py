@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 LABEL_NOISE = {'swap', 'empty_mask', 'tiny_mask'}
 

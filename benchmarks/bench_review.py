@@ -27,7 +27,6 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 TARGET_P95_S = 0.25
 KEYS = 'aksdr'

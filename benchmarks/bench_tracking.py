@@ -30,10 +30,9 @@ import time
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from practicum_work.tracking.mode import env_without_server
 
-from practicum_work.tracking.mode import env_without_server  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 ITER_TIME = re.compile(r'Iter\(train\) \[\s*\d+/\d+\].*?\btime: ([0-9.]+)')
 
@@ -186,12 +185,8 @@ def run_components(root: Path, repeats: int) -> dict:
     runs = []
     for index in range(repeats):
         work = root / f'components_{index}'
-        code = (
-            'import json, sys; sys.path.insert(0, "benchmarks"); import bench_tracking as b; '
-            f'print(json.dumps(b.components(b.Path({str(work)!r}))))'
-        )
         result = subprocess.run(
-            [sys.executable, '-c', code],
+            [sys.executable, __file__, '--components-only', str(work)],
             cwd=REPO,
             env=clearml_env(root / 'home', 'offline'),
             capture_output=True,
@@ -225,7 +220,15 @@ def main() -> None:
     parser.add_argument('--iters', type=int, default=40)
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--out', default='work_dirs/benchmarks/tracking.json')
+    parser.add_argument(
+        '--components-only',
+        metavar='WORK',
+        help='(internal) time the components in WORK, print JSON',
+    )
     args = parser.parse_args()
+    if args.components_only:
+        print(json.dumps(components(Path(args.components_only))))
+        return
 
     from rich.console import Console
     from rich.table import Table

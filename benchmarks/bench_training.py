@@ -47,10 +47,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from practicum_work.tracking.mode import env_without_server
 
-from practicum_work.tracking.mode import env_without_server  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 CONFIG = REPO / 'configs' / 'hyp1_segformer_b0.py'
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'training.json'

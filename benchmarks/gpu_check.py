@@ -40,7 +40,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 OUT_JSON = REPO / 'work_dirs' / 'benchmarks' / 'gpu_check.json'
 CONFIGS = {
     'hyp1': 'configs/hyp1_segformer_b0.py',

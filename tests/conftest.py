@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import cv2
 import numpy as np
@@ -277,3 +279,12 @@ def fresh_plan(review_plan, tmp_path) -> tuple[Path, Path]:
     copy = tmp_path / 'plan'
     shutil.copytree(plan, copy)
     return root, copy
+
+
+def load_benchmark_module(name: str) -> ModuleType:
+    """A module of ``benchmarks/`` (scripts, not a package), loaded from its file."""
+    path = REPO_ROOT / 'benchmarks' / f'{name}.py'
+    spec = importlib.util.spec_from_file_location(f'benchmarks_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

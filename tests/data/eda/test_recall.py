@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from practicum_work.data.eda.evaluation import (
-    TECHNICAL_NOISE_TYPES,
-    load_noise_truth,
-    score_report,
-)
 from practicum_work.data.eda.run import run_eda
 from practicum_work.data.noise_injection import noise_file_for
+from tests.conftest import load_benchmark_module
+
+scoring = load_benchmark_module('eda_scoring')  # the benchmark's scorer, tested here
+TECHNICAL_NOISE_TYPES = scoring.TECHNICAL_NOISE_TYPES
+load_noise_truth, score_report = scoring.load_noise_truth, scoring.score_report
 
 
 def test_recall_one_and_no_error_on_a_clean_item(noisy_dataset, tmp_path, digest):

@@ -1,6 +1,7 @@
 """Score an EDA report against injected ground truth (``<out>.noise.json``).
 
-For tests and benchmarks only: the scan itself never reads the ground truth.
+For benchmarks (bench_eda.py) and the recall test: the scan itself never reads the ground
+truth, so this lives beside the benchmarks, not in the package.
 """
 
 from __future__ import annotations
