@@ -198,13 +198,3 @@ def short_run_options(
     if lr is not None:
         options['optim_wrapper.optimizer.lr'] = lr
     return options
-
-
-def format_cfg_options(options: dict[str, Any]) -> str:
-    """Render options as a shell-ready ``--cfg-options`` argument string."""
-    parts = []
-    for key, value in options.items():
-        if isinstance(value, tuple):
-            value = '"(' + ','.join(str(v) for v in value) + ')"'
-        parts.append(f'{key}={value}')
-    return '--cfg-options ' + ' '.join(parts)
