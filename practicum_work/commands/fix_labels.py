@@ -16,10 +16,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "image against the mask's class), empty/tiny masks, stray values, size mismatches, "
         'RGB/palette masks, unreadable or unpaired files. --dry-run writes plan.json and contact '
         'sheets and changes nothing; otherwise a cleaned copy of all splits goes to --out with '
-        'manifest.json. The input is never modified. The test split is report-only (no swap, '
-        'no drop) unless --fix-test.',
+        'manifest.json; --apply PLAN writes the copy a reviewed dry run describes, without '
+        'judging again. The input is never modified. The test split is report-only (no swap, '
+        'no drop) unless --fix-test. A copy that would empty a split, or drop more than half '
+        'of it, is refused.',
     )
-    parser.add_argument('--data-root', required=True, help='dataset root (img/, labels/)')
+    parser.add_argument(
+        '--data-root', help="dataset root (img/, labels/); with --apply, default the plan's"
+    )
     parser.add_argument(
         '--out', help='cleaned copy, e.g. data/<name>_clean_v1 (not with --dry-run)'
     )
@@ -29,11 +33,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         '--plan-dir', help='dry-run output folder (default work_dirs/label_fix/<name>)'
     )
+    parser.add_argument(
+        '--apply',
+        metavar='PLAN',
+        help="write --out from a dry run's plan (its folder or plan.json) and the decisions.json "
+        'beside it (or --decisions), exactly, without scanning or classifying again; refused '
+        'when the data changed since the dry run or an option given contradicts the plan',
+    )
     _add_classifier_options(parser)
     _add_policy_options(parser)
     parser.add_argument(
         '--decisions',
-        help='decisions.json from petseg review: each human decision overrides the automatic one',
+        help='decisions.json from petseg review: each human decision overrides the automatic one '
+        '(with --apply: default the decisions.json beside the plan)',
     )
     parser.add_argument(
         '--relabel-export',
@@ -42,8 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'Segmentation mask 1.1 export) for an annotation tool; petseg import-relabelled reads '
         'them back',
     )
-    parser.add_argument('--fix-test', action='store_true', help='also swap/drop in the test split')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--fix-test', action='store_true', default=None, help='also swap/drop in the test split'
+    )
+    parser.add_argument('--seed', type=int, default=None, help='fold draws, vocabulary (default 0)')
     parser.add_argument(
         '--copy', action='store_true', help='copy unchanged files (default: hard links)'
     )
@@ -58,7 +72,7 @@ def _add_classifier_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--classifier',
         choices=['auto', 'self', 'imagenet'],
-        default='auto',
+        default=None,
         help='auto (default): imagenet when its weights can be had (--weights, timm cache, or '
         'the hub reachable), else self; self: descriptors + logistic regression trained k-fold '
         'on this dataset; imagenet: a timm ImageNet model (falls back to self without weights)',
@@ -66,22 +80,27 @@ def _add_classifier_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--weights', help='ImageNet weights file for --classifier imagenet/auto')
     parser.add_argument(
         '--imagenet-model',
-        default='convnext_tiny.fb_in22k_ft_in1k',
-        help='timm model name for --classifier imagenet',
+        default=None,
+        help='timm model name for --classifier imagenet (default convnext_tiny.fb_in22k_ft_in1k)',
     )
     parser.add_argument(
         '--swap-threshold',
         type=float,
         default=None,
-        help='P(other species) needed to swap (default 0.8 self, 0.9 imagenet)',
+        help='P(other species) needed to swap (default 0.95 self, in every fold draw; 0.9 '
+        'imagenet)',
     )
     parser.add_argument(
         '--review-threshold',
         type=float,
-        default=0.5,
-        help='P(other species) that sends a mask to review (default 0.5)',
+        default=None,
+        help='P(other species) that sends a mask to review (default auto: per group of '
+        'animals, the lowest level >= 0.5 at which at least half of the masks sent are '
+        'estimated to be swaps)',
     )
-    parser.add_argument('--folds', type=int, default=5, help='cross-validation folds (self)')
+    parser.add_argument(
+        '--folds', type=int, default=None, help='cross-validation folds (self, default 5)'
+    )
 
 
 def _add_policy_options(parser: argparse.ArgumentParser) -> None:
@@ -95,25 +114,25 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--empty-policy',
         choices=['drop', 'review'],
-        default='drop',
-        help='empty or tiny masks: drop from the copy, or keep and list for relabelling',
+        default=None,
+        help='empty or tiny masks: drop from the copy (default), or keep and list for relabelling',
     )
     parser.add_argument(
         '--stray-policy',
         choices=['ignore', 'background'],
-        default='ignore',
+        default=None,
         help='mask values outside 0/1/2/255 become 255 (ignore, default) or 0',
     )
     parser.add_argument(
         '--size-policy',
         choices=['drop', 'resize'],
-        default='drop',
+        default=None,
         help='mask size != image size: drop (default) or nearest-neighbour resize',
     )
     parser.add_argument(
         '--mixed-policy',
         choices=['review', 'per-component'],
-        default='review',
+        default=None,
         help='masks with both species and a disagreeing component: review (default), or swap '
         'confidently wrong components',
     )
@@ -157,6 +176,19 @@ def _print_summary(result) -> None:
         f'{measures["uncertain_share"]:.1%}, calibration error '
         f'{measures["calibration_error"]:.3f}; {verdict}'
     )
+    levels = [
+        f'{"train/val" if name == "pool" else name} from P(other) >= {group["review_level"]:.2f}'
+        + (
+            f' (~{group["estimated_noise"]:.0%} of its labels look swapped)'
+            if group.get('estimated_noise') is not None
+            else ''
+        )
+        + ('' if group['reliable'] else ', NOT reliable there: nothing swapped')
+        for name, group in info.get('groups', {}).items()
+        if group.get('measured_on_its_own', True)
+    ]
+    if levels:
+        console.print(f'species review: {"; ".join(levels)}; strongest evidence first')
 
 
 def _report_to_clearml(result, mode: str) -> None:
@@ -170,13 +202,77 @@ def _report_to_clearml(result, mode: str) -> None:
         report_tool_run('fix-labels', result.out / 'manifest.json', mode=mode)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the label check and print a summary."""
+def _given(args: argparse.Namespace) -> dict[str, object]:
+    """The plan-shaping options given on the command line (their defaults are None; each
+    option's dest is the name of the plan setting it sets)."""
+    from practicum_work.data.label_fix.saved_plan import PLAN_OPTIONS
+
+    return {
+        option: getattr(args, dest)
+        for option, dest in PLAN_OPTIONS.items()
+        if getattr(args, dest) is not None
+    }
+
+
+def _settings(args: argparse.Namespace):
+    """FixLabelsSettings from the arguments, defaults from the settings dataclasses."""
+    from pathlib import Path
+
+    from practicum_work.data.label_fix.plan import PolicySettings
+    from practicum_work.data.label_fix.run import FixLabelsSettings
+    from practicum_work.data.label_fix.saved_plan import PLAN_OPTIONS
+
+    given = {dest: getattr(args, dest) for dest in PLAN_OPTIONS.values()}
+    policies = {k: v for k, v in given.items() if k.endswith('_policy') and v is not None}
+    chosen = {
+        k: v
+        for k, v in given.items()
+        if v is not None and not k.endswith('_policy') and k not in ('weights',)
+    }
+    return FixLabelsSettings(
+        data_root=Path(args.data_root),
+        out=Path(args.out) if args.out else None,
+        dry_run=args.dry_run,
+        plan_dir=Path(args.plan_dir) if args.plan_dir else None,
+        weights=Path(args.weights) if args.weights else None,
+        policies=PolicySettings(**policies),
+        workers=args.workers,
+        overwrite=args.overwrite,
+        copy=args.copy,
+        decisions=Path(args.decisions) if args.decisions else None,
+        relabel_export=Path(args.relabel_export) if args.relabel_export else None,
+        **chosen,
+    )
+
+
+def _apply(args: argparse.Namespace):
     from pathlib import Path
 
     from practicum_work.core.errors import PetsegError
-    from practicum_work.data.label_fix.plan import PolicySettings
-    from practicum_work.data.label_fix.run import FixLabelsSettings, run_fix_labels
+    from practicum_work.data.label_fix.run import ApplyPlanSettings, apply_saved_plan
+
+    if args.dry_run or args.plan_dir:
+        raise PetsegError('--apply writes the copy of a dry run already made: drop --dry-run')
+    if not args.out:
+        raise PetsegError('--apply needs --out (the folder of the cleaned copy)')
+    settings = ApplyPlanSettings(
+        plan=Path(args.apply),
+        out=Path(args.out),
+        data_root=Path(args.data_root) if args.data_root else None,
+        decisions=Path(args.decisions) if args.decisions else None,
+        options=_given(args),
+        relabel_export=Path(args.relabel_export) if args.relabel_export else None,
+        overwrite=args.overwrite,
+        copy=args.copy,
+        workers=args.workers,
+    )
+    return apply_saved_plan(settings)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the label check (or apply a saved plan) and print a summary."""
+    from practicum_work.core.errors import PetsegError
+    from practicum_work.data.label_fix.run import run_fix_labels
 
     if args.dry_run and args.out:
         raise PetsegError('--dry-run changes nothing and writes no --out; drop one of them')
@@ -184,33 +280,12 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and not 0.5 <= value <= 1.0:
             raise PetsegError(f'--{name.replace("_", "-")} must be between 0.5 and 1, got {value}')
-    settings = FixLabelsSettings(
-        data_root=Path(args.data_root),
-        out=Path(args.out) if args.out else None,
-        dry_run=args.dry_run,
-        plan_dir=Path(args.plan_dir) if args.plan_dir else None,
-        classifier=args.classifier,
-        weights=Path(args.weights) if args.weights else None,
-        imagenet_model=args.imagenet_model,
-        min_fg_pixels=args.min_fg_pixels,
-        policies=PolicySettings(
-            empty_policy=args.empty_policy,
-            stray_policy=args.stray_policy,
-            size_policy=args.size_policy,
-            mixed_policy=args.mixed_policy,
-        ),
-        swap_threshold=args.swap_threshold,
-        review_threshold=args.review_threshold,
-        fix_test=args.fix_test,
-        folds=args.folds,
-        seed=args.seed,
-        workers=args.workers,
-        overwrite=args.overwrite,
-        copy=args.copy,
-        decisions=Path(args.decisions) if args.decisions else None,
-        relabel_export=Path(args.relabel_export) if args.relabel_export else None,
-    )
-    result = run_fix_labels(settings)
+    if args.apply:
+        result = _apply(args)
+    elif not args.data_root:
+        raise PetsegError('--data-root is required (or --apply PLAN to apply a dry run)')
+    else:
+        result = run_fix_labels(_settings(args))
     _print_summary(result)
     if args.clearml:
         _report_to_clearml(result, args.clearml)
@@ -222,6 +297,7 @@ def run(args: argparse.Namespace) -> int:
         flagged = sum(i.decision not in ('keep', 'left_out') for i in result.plan.items)
         if flagged:
             print(f'decide the {flagged} flagged samples: petseg review --plan {result.plan_dir}')
+            print(f'then write the copy: petseg fix-labels --apply {result.plan_dir} --out DIR')
     else:
         print(f'cleaned copy: {result.out}  (manifest: {result.out / "manifest.json"})')
     if args.relabel_export:

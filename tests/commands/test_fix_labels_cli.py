@@ -39,3 +39,29 @@ def test_bad_input_is_one_line_and_exit_2(toy_dataset, tmp_path, capsys):
         assert main(['fix-labels', *argv]) == 2
         err = capsys.readouterr().err.strip()
         assert message in err and len(err.splitlines()) == 1 and 'Traceback' not in err
+
+
+def test_apply_writes_the_reviewed_plan_and_refuses_other_options(toy_dataset, tmp_path, capsys):
+    plan_dir = tmp_path / 'plan'
+    args = ['fix-labels', '--folds', '4', '--workers', '1']
+    assert (
+        main([*args, '--data-root', str(toy_dataset), '--dry-run', '--plan-dir', str(plan_dir)])
+        == 0
+    )
+    assert f'petseg fix-labels --apply {plan_dir} --out' in capsys.readouterr().out
+    refused = [
+        (['--apply', str(plan_dir)], '--apply needs --out'),
+        (['--apply', str(plan_dir), '--out', str(tmp_path / 'a'), '--swap-threshold', '0.8'],
+         '--swap-threshold 0.8 differs'),
+        (['--apply', str(plan_dir), '--dry-run'], 'drop --dry-run'),
+        (['--out', str(tmp_path / 'a')], '--data-root is required'),
+    ]  # fmt: skip
+    for argv, message in refused:
+        assert main(['fix-labels', *argv]) == 2
+        err = capsys.readouterr().err.strip()
+        assert message in err and len(err.splitlines()) == 1, err
+    clean = tmp_path / 'clean'
+    assert main(['fix-labels', '--apply', str(plan_dir), '--out', str(clean)]) == 0
+    manifest = json.loads((clean / 'manifest.json').read_text())
+    assert manifest['applied_plan'] == str(plan_dir / 'plan.json')
+    assert len([c for c in manifest['changes'] if {'type': 'swap_species'} in c['changes']]) == 3

@@ -88,8 +88,8 @@ EXPECTED: dict[str, dict[str, Expect]] = {
         'palette_mask': Expect('flagged', 'fix palette_mask'),
         'size_mismatch': Expect('flagged', 'drop size_mismatch'),
         'unicode_names': HANDLED,
-        'missing_split_folder': Expect(
-            'flagged', 'left_out image_without_mask', names='img/train/train_0000.jpg'
+        'missing_split_folder': Expect(  # the copy would hold no train sample: refused
+            'error', 'would drop 8 of 8 train samples', names='img/train/train_0000.jpg'
         ),
         'empty_dataset': Expect('error', 'nothing to check'),
         **ERROR_ROWS,

@@ -61,6 +61,12 @@ class PlanItem:
     evidence: dict = field(default_factory=dict)
     decided_by: str = 'automatic'  # or 'human' (fix-labels --decisions)
     decided_at: str | None = None
+    fingerprints: dict = field(default_factory=dict)  # 'image'/'mask': size and digest
+
+    @classmethod
+    def from_json(cls, data: dict) -> PlanItem:
+        """An item of plan.json (keys this version does not know are left out)."""
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     @property
     def flagged(self) -> bool:
@@ -188,6 +194,7 @@ def plan_item(
 ) -> PlanItem:
     """Decide about one scanned sample; ``verdict`` is None when its species were not judged."""
     item = PlanItem(scan.split, scan.stem, scan.image, scan.mask, evidence=_evidence(scan))
+    item.fingerprints = dict(scan.fingerprints)
     if scan.problem is not None:
         item.decision = 'left_out'
         item.issues.append(scan.problem)
@@ -219,6 +226,24 @@ def summarise(items: list[PlanItem]) -> dict:
         'decisions': {s: {d: decisions[s][d] for d in DECISIONS} for s in splits},
         'issues': dict(sorted(Counter(x for i in items for x in i.issues).items())),
     }
+
+
+def review_strength(item: PlanItem) -> float:
+    """How strong the evidence of a review item is, 0..1: a rule's finding (an empty or tiny
+    mask, a drop the test split only suggests) counts 1; a species doubt its P(other species)."""
+    species = 'species_review' in item.issues or 'species_swap' in item.issues
+    if not species or any(r.startswith('drop suggested') for r in item.reasons):
+        return 1.0
+    regions = item.evidence.get('species') or []
+    return max((r.get('p_other_species', 0.0) for r in regions), default=0.0)
+
+
+def review_order(items: list[PlanItem]) -> list[str]:
+    """The ids (``split/stem``) of the items sent to review, strongest evidence first."""
+    position = {id(item): n for n, item in enumerate(items)}
+    chosen = [i for i in items if i.decision == 'review']
+    chosen.sort(key=lambda i: (-review_strength(i), position[id(i)]))
+    return [f'{i.split}/{i.stem}' for i in chosen]
 
 
 def item_to_json(item: PlanItem) -> dict:

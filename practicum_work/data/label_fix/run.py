@@ -17,12 +17,20 @@ from practicum_work.core.errors import DataLayoutError, OutputExistsError, Petse
 from practicum_work.core.layout import DEMO_DATA_HINT, find_splits, pair_split
 from practicum_work.core.paths import default_plan_dir
 from practicum_work.core.progress import ordered_map
-from practicum_work.data.label_fix.classifier_reliability import (
-    check_reliability,
-    measure_reliability,
-)
 from practicum_work.data.label_fix.human_decisions import apply_decisions_file
-from practicum_work.data.label_fix.plan import PlanItem, PolicySettings, plan_item, summarise
+from practicum_work.data.label_fix.judged_groups import (
+    POOL,
+    JudgedGroup,
+    group_names,
+    judge_groups,
+)
+from practicum_work.data.label_fix.plan import (
+    PlanItem,
+    PolicySettings,
+    plan_item,
+    review_order,
+    summarise,
+)
 from practicum_work.data.label_fix.sample_scan import (
     SampleScan,
     ScanSettings,
@@ -37,6 +45,7 @@ from practicum_work.data.label_fix.species_classifier_self import (
     TooFewRegionsError,
     judge_species,
 )
+from practicum_work.data.label_fix.split_guard import emptied_split_message
 from practicum_work.data.label_fix.swap_detection import (
     SpeciesVerdict,
     SwapSettings,
@@ -45,7 +54,8 @@ from practicum_work.data.label_fix.swap_detection import (
 )
 
 DECISIONS_FILE = 'decisions.json'  # petseg review writes it next to plan.json
-DEFAULT_SWAP_THRESHOLD = {'self': 0.8, 'imagenet': 0.9}
+# self: every fold draw must reach it (see swap_detection); measured in bench_label_fix.py
+DEFAULT_SWAP_THRESHOLD = {'self': 0.95, 'imagenet': 0.9}
 TEST_SPLIT = 'test'
 
 
@@ -63,7 +73,7 @@ class FixLabelsSettings:
     min_fg_pixels: int | None = None
     policies: PolicySettings = field(default_factory=PolicySettings)
     swap_threshold: float | None = None
-    review_threshold: float = 0.5
+    review_threshold: float | None = None  # None: adaptive per group (see review_level)
     fix_test: bool = False
     folds: int = 5
     seed: int = 0
@@ -96,8 +106,12 @@ class Plan:
         }
 
     def to_json(self) -> dict:
-        """The whole plan as JSON data."""
-        return {**self.head(), 'items': [asdict(i) for i in self.items]}
+        """The whole plan as JSON data; ``review_order``: the review items, strongest first."""
+        return {
+            **self.head(),
+            'review_order': review_order(self.items),
+            'items': [asdict(i) for i in self.items],
+        }
 
 
 @dataclass
@@ -132,11 +146,16 @@ def _check_paths(settings: FixLabelsSettings) -> None:
         raise DataLayoutError(
             f'decisions file {settings.decisions} does not exist (petseg review writes it)'
         )
+    _check_outputs(outputs, root, settings.overwrite)
+
+
+def _check_outputs(outputs: list[Path], root: Path, overwrite: bool) -> None:
+    """Outputs outside the input, not around it, and new unless ``overwrite``."""
     for out in outputs:
         check_output_outside(out, root)
         if root.resolve().is_relative_to(out.resolve()):
             raise PetsegError(f'output {out} contains the input {root}; choose another folder')
-        if out.exists() and not settings.overwrite:
+        if out.exists() and not overwrite:
             raise OutputExistsError(f'{out} already exists; pass --overwrite to replace it')
 
 
@@ -193,26 +212,30 @@ def _judge(
     features = np.stack([scans[s].features[r] for s, r in index])
     labels = np.array([scans[s].regions[r].label for s, r in index])
     groups = np.array([s for s, _ in index])
-    trainable = np.array(
-        [scans[s].split != TEST_SPLIT and scans[s].regions[r].scope == 'image' for s, r in index]
-    )
     classifier = SelfClassifierSettings(folds=settings.folds, seed=settings.seed)
     try:
-        return judge_species(features, labels, groups, trainable, classifier), index, None
+        return judge_species(features, labels, groups, _pool(scans, index), classifier), index, None
     except TooFewRegionsError as err:
         log(f'warning: species check skipped: {err}')
         return None, index, f'species check skipped: {err}'
 
 
-def _reliability(judgement: SpeciesJudgement, scans: list[SampleScan], index: list) -> dict:
-    """The classifier's reliability on the single-species train/val regions (see the bar)."""
-    rows = [
-        row
-        for row, (s, r) in enumerate(index)
-        if scans[s].split != TEST_SPLIT and scans[s].regions[r].scope == 'image'
-    ]
-    labels = np.array([scans[index[row][0]].regions[index[row][1]].label for row in rows])
-    return check_reliability(measure_reliability(judgement.p_dog[rows], labels))
+def _pool(scans: list[SampleScan], index: list[tuple[int, int]]) -> np.ndarray:
+    """The single-species train/val regions: what the self classifier learns from."""
+    return np.array(
+        [scans[s].split != TEST_SPLIT and scans[s].regions[r].scope == 'image' for s, r in index]
+    )
+
+
+def _blocked(group: JudgedGroup, used: str) -> str | None:
+    """Why nothing may be swapped in ``group`` on the classifier's word, or None."""
+    if group.reliable:
+        return None
+    where = 'this dataset' if group.name == POOL else f'the {group.name} split'
+    return (
+        f'the {used} classifier is not reliable on {where} '
+        f'({"; ".join(group.reliability["failed"])})'
+    )
 
 
 def _verdicts(
@@ -220,17 +243,28 @@ def _verdicts(
     scans: list[SampleScan],
     index: list[tuple[int, int]],
     swap: SwapSettings,
-    blocked: str | None,
+    groups: dict[str, JudgedGroup],
+    used: str,
 ) -> dict[int, SpeciesVerdict]:
-    """One species verdict per judged scan, with the evidence of each of its regions."""
+    """One species verdict per judged scan, by its group's rules, with each region's evidence."""
     evidence: dict[int, list] = {}
+    group_of: dict[int, JudgedGroup] = {}
+    for group in groups.values():
+        for row in group.rows:
+            group_of.setdefault(index[row][0], group)
     for row, (s, r) in enumerate(index):
         p_animal = None if judgement.p_animal is None else judgement.p_animal[row]
         fold = None if judgement.fold is None else judgement.fold[row]
+        draws = None if judgement.p_dog_draws is None else judgement.p_dog_draws[:, row]
         evidence.setdefault(s, []).append(
-            region_evidence(scans[s].regions[r], judgement.p_dog[row], fold, p_animal)
+            region_evidence(scans[s].regions[r], judgement.p_dog[row], fold, p_animal, draws)
         )
-    return {s: judge_mask(scans[s].regions, ev, swap, blocked) for s, ev in evidence.items()}
+    verdicts = {}
+    for s, ev in evidence.items():
+        group = group_of[s]
+        rules = replace(swap, review_threshold=group.level.level)
+        verdicts[s] = judge_mask(scans[s].regions, ev, rules, _blocked(group, used))
+    return verdicts
 
 
 def _scan_all(
@@ -257,7 +291,7 @@ def _classify(
     swap: SwapSettings,
     log: Callable[[str], None],
 ) -> tuple[dict, dict[int, SpeciesVerdict]]:
-    """Judge the species, measure the classifier, and give every judged scan its verdict."""
+    """Judge the species, measure the classifier per group, give every judged scan its verdict."""
     used = 'imagenet' if imagenet is not None else 'self'
     info: dict = {'requested': settings.classifier, 'used': used}
     judgement, index, skipped = _judge(settings, scans, imagenet, log)
@@ -265,16 +299,21 @@ def _classify(
         info.update(skipped=skipped, reliable=True)
         return info, {}
     info.update(judgement.info)
-    reliability = _reliability(judgement, scans, index)
-    info['reliability'] = reliability
-    info['agreement_with_labels'] = reliability['measures']['agreement']
-    info['reliable'] = reliability['passed']
-    blocked = None
-    if not reliability['passed']:
-        why = '; '.join(reliability['failed'])
-        blocked = f'the {used} classifier is not reliable on this dataset ({why})'
-        log(f'warning: {blocked}: nothing is swapped on its word, suspected swaps go to review')
-    return info, _verdicts(judgement, scans, index, swap, blocked)
+    labels = np.array([scans[s].regions[r].label for s, r in index])
+    splits = np.array([scans[s].split for s, _ in index])
+    groups = judge_groups(
+        judgement.p_dog, labels, group_names(splits, _pool(scans, index)), settings.review_threshold
+    )
+    pool = groups.get(POOL) or next(iter(groups.values()))
+    info['reliability'] = pool.reliability
+    info['agreement_with_labels'] = pool.reliability['measures']['agreement']
+    info['reliable'] = pool.reliable
+    info['groups'] = {name: group.to_json() for name, group in groups.items()}
+    for group in groups.values():
+        blocked = _blocked(group, used)
+        if blocked and group.measured:
+            log(f'warning: {blocked}: nothing is swapped on its word, suspected swaps go to review')
+    return info, _verdicts(judgement, scans, index, swap, groups, used)
 
 
 def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) -> Plan:
@@ -300,7 +339,7 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
     scans = _scan_all(jobs, scan_settings, settings)
     swap = SwapSettings(
         swap_threshold=settings.swap_threshold or DEFAULT_SWAP_THRESHOLD[used],
-        review_threshold=settings.review_threshold,
+        review_threshold=settings.review_threshold or 0.5,
         mixed_policy=settings.policies.mixed_policy,
     )
     classifier_info, verdicts = _classify(settings, scans, imagenet, swap, log)
@@ -317,10 +356,13 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
     if settings.decisions is not None:
         apply_decisions_file(items, settings.decisions, root)
     settings_json = {
+        'classifier': settings.classifier,
+        'imagenet_model': settings.imagenet_model,
+        'weights': None if settings.weights is None else str(settings.weights),
         'min_fg_pixels': settings.min_fg_pixels or 'auto (0.2% of the image area, >= 16)',
         **asdict(policies),
         'swap_threshold': swap.swap_threshold,
-        'review_threshold': swap.review_threshold,
+        'review_threshold': settings.review_threshold or 'auto',
         'fix_test': settings.fix_test,
         'folds': settings.folds,
         'seed': settings.seed,
@@ -329,20 +371,57 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
     return Plan(str(root), settings_json, classifier_info, items, summarise(items))
 
 
-def run_fix_labels(
-    settings: FixLabelsSettings, log: Callable[[str], None] = print
-) -> FixLabelsResult:
-    """Build the plan, then write the dry-run report or the cleaned copy."""
-    from practicum_work.data.label_fix.apply import write_clean_copy
-    from practicum_work.data.label_fix.contact_sheet import write_contact_sheets
+def _guard_splits(plan: Plan, root: Path, dry_run: bool, log: Callable[[str], None]) -> None:
+    """Refuse a copy that would empty a split (or drop more than half of it); warn in a dry run."""
+    message = emptied_split_message(plan.items, root)
+    if message is None:
+        return
+    if dry_run:
+        log(f'warning: {message}; fix-labels --out would refuse to write this copy')
+        return
+    raise PetsegError(f'{message}; nothing was written')
 
-    plan = build_plan(settings, log)
-    root = Path(settings.data_root)
+
+def _write_copy(
+    plan: Plan,
+    root: Path,
+    out: Path,
+    settings: FixLabelsSettings | ApplyPlanSettings,
+    extra_head: dict | None = None,
+) -> dict:
+    """The relabelling export (if asked for), then the cleaned copy; returns its manifest."""
+    from practicum_work.data.label_fix.apply import write_clean_copy
+
     if settings.relabel_export is not None:
         from practicum_work.data.label_fix.relabel_export import write_relabel_export
 
         write_relabel_export(root, plan.items, settings.relabel_export, settings.overwrite)
+    return write_clean_copy(
+        root,
+        out,
+        plan.items,
+        {**plan.head(), **(extra_head or {}), 'out': str(out)},
+        overwrite=settings.overwrite,
+        copy=settings.copy,
+        workers=settings.workers,
+        show_progress=settings.show_progress,
+    )
+
+
+def run_fix_labels(
+    settings: FixLabelsSettings, log: Callable[[str], None] = print
+) -> FixLabelsResult:
+    """Build the plan, then write the dry-run report or the cleaned copy."""
+    from practicum_work.data.label_fix.contact_sheet import write_contact_sheets
+
+    plan = build_plan(settings, log)
+    root = Path(settings.data_root)
+    _guard_splits(plan, root, settings.dry_run, log)
     if settings.dry_run:
+        if settings.relabel_export is not None:
+            from practicum_work.data.label_fix.relabel_export import write_relabel_export
+
+            write_relabel_export(root, plan.items, settings.relabel_export, settings.overwrite)
         plan_dir = Path(settings.plan_dir or default_plan_dir(root))
         with atomic_output_dir(plan_dir, overwrite=settings.overwrite) as tmp:
             (tmp / 'plan.json').write_text(json.dumps(plan.to_json(), indent=2) + '\n')
@@ -358,14 +437,65 @@ def run_fix_labels(
             )
         return FixLabelsResult(plan, plan_dir, [plan_dir / p.name for p in sheets])
     out = Path(settings.out)
-    manifest = write_clean_copy(
-        root,
-        out,
-        plan.items,
-        {**plan.head(), 'out': str(out)},
-        overwrite=settings.overwrite,
-        copy=settings.copy,
-        workers=settings.workers,
-        show_progress=settings.show_progress,
-    )
+    manifest = _write_copy(plan, root, out, settings)
     return FixLabelsResult(plan, out=out, manifest=manifest)
+
+
+@dataclass
+class ApplyPlanSettings:
+    """``petseg fix-labels --apply PLAN --out OUT``: what the saved plan does not fix itself."""
+
+    plan: Path  # a dry-run folder or its plan.json
+    out: Path
+    data_root: Path | None = None  # default: the plan's
+    decisions: Path | None = None  # default: decisions.json beside the plan, if there is one
+    options: dict = field(default_factory=dict)  # plan options given with --apply, checked
+    relabel_export: Path | None = None
+    overwrite: bool = False
+    copy: bool = False
+    workers: int | None = None
+    show_progress: bool = True
+
+
+def apply_saved_plan(
+    settings: ApplyPlanSettings, log: Callable[[str], None] = print
+) -> FixLabelsResult:
+    """Write the cleaned copy a reviewed dry-run plan describes, without judging anything again.
+
+    The plan's items and the person's decisions are applied exactly; a plan made on other data
+    or with other options is refused (see :mod:`.saved_plan`).
+    """
+    from practicum_work.data.label_fix.saved_plan import (
+        check_files,
+        check_options,
+        decisions_to_apply,
+        read_plan,
+    )
+
+    saved = read_plan(settings.plan)
+    check_options(saved, settings.options)
+    root = Path(settings.data_root or saved.document['data_root'])
+    if not root.is_dir():
+        raise DataLayoutError(f'data root {root} does not exist ({saved.path} judged it)')
+    outputs = [Path(settings.out)]
+    if settings.relabel_export is not None:
+        outputs.append(Path(settings.relabel_export))
+    _check_outputs(outputs, root, settings.overwrite)
+    decisions = decisions_to_apply(saved, settings.decisions)
+    if decisions is not None and not Path(decisions).is_file():
+        raise DataLayoutError(
+            f'decisions file {decisions} does not exist (petseg review writes it)'
+        )
+    check_files(saved, root, settings.workers, settings.show_progress)
+    items = saved.items
+    plan_settings = dict(saved.settings)
+    if decisions is not None:
+        apply_decisions_file(items, decisions, root)
+        plan_settings['decisions'] = str(decisions)
+        log(f'decisions: {decisions}')
+    document = saved.document
+    plan = Plan(str(root), plan_settings, document.get('classifier', {}), items, summarise(items))
+    _guard_splits(plan, root, False, log)
+    head = {'applied_plan': str(saved.path)}
+    manifest = _write_copy(plan, root, Path(settings.out), settings, head)
+    return FixLabelsResult(plan, out=Path(settings.out), manifest=manifest)

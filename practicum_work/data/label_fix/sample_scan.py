@@ -15,6 +15,7 @@ import numpy as np
 from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
 from practicum_work.core.layout import SplitPairing
 from practicum_work.core.progress import ordered_map
+from practicum_work.data.label_fix.fingerprints import file_fingerprint
 from practicum_work.data.label_fix.mask_policies import (
     class_pixel_counts,
     foreground_problem,
@@ -67,6 +68,7 @@ class SampleScan:
     foreground_problem: str | None = None  # 'empty_mask' / 'tiny_mask' after format fixes
     regions: list[SpeciesRegion] = field(default_factory=list)
     features: np.ndarray | None = None  # (len(regions), F) descriptors for the self classifier
+    fingerprints: dict[str, dict] = field(default_factory=dict)  # 'image'/'mask' -> fingerprint
 
 
 def resolve_min_fg_pixels(min_fg_pixels: int | None, shape: tuple[int, ...]) -> int:
@@ -122,6 +124,9 @@ def _inspect(job: ScanJob) -> tuple[SampleScan, np.ndarray | None, list[np.ndarr
         scan.problem_detail = f'{mask_rel} has no image'
     elif problem == 'ambiguous_image':
         scan.problem_detail = f'more than one image file with stem {stem!r}: {image_rel}'
+    for key, rel in (('image', image_rel), ('mask', mask_rel)):
+        if rel is not None and (root / rel).is_file():
+            scan.fingerprints[key] = file_fingerprint(root / rel)
     image = _read(root, image_rel, read_image_rgb, 'image_unreadable', scan)
     if image is not None:
         image, scan.image_mode = image

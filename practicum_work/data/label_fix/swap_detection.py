@@ -1,17 +1,21 @@
 """Cat<->dog swap decisions from species probabilities, with the evidence behind each one.
 
 A single-species mask is swapped when the classifier says, with P(other species) at or above
-``swap_threshold``, that the animal is the other species; between ``review_threshold`` and
-that it goes to review. A mask with both species is judged per connected component and, by
-default, only sent to review when a component disagrees (``mixed_policy='per-component'``
-swaps the confidently wrong components when no other component is uncertain). Nothing is
-swapped when the classifier is unreliable on this dataset (below the bar of
-:mod:`.classifier_reliability`) or, for the ImageNet model, when it sees no cat or dog at all.
+``swap_threshold``, that the animal is the other species; for the ``self`` classifier every one
+of its repeated fold draws must say so (its lowest P(other) counts), so that a swap never rests
+on one lucky split of the data. Between ``review_threshold`` and that it goes to review. A mask
+with both species is judged per connected component and, by default, only sent to review when
+a component disagrees (``mixed_policy='per-component'`` swaps the confidently wrong components
+when no other component is uncertain). Nothing is swapped when the classifier is unreliable on
+the group of animals the mask belongs to (below the bar of :mod:`.classifier_reliability`) or,
+for the ImageNet model, when it sees no cat or dog at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from practicum_work.core.classes import CAT, CLASSES, DOG
 from practicum_work.data.label_fix.regions import SpeciesRegion
@@ -38,9 +42,13 @@ class SpeciesVerdict:
 
 
 def region_evidence(
-    region: SpeciesRegion, p_dog: float, fold: int | None = None, p_animal: float | None = None
+    region: SpeciesRegion,
+    p_dog: float,
+    fold: int | None = None,
+    p_animal: float | None = None,
+    p_dog_draws: np.ndarray | None = None,
 ) -> dict:
-    """The JSON evidence of one judged region."""
+    """The JSON evidence of one judged region (``p_dog_draws``: P(dog) of each fold draw)."""
     p_other = p_dog if region.label == CAT else 1.0 - p_dog
     evidence = {
         'label': CLASSES[region.label],
@@ -57,7 +65,15 @@ def region_evidence(
         evidence['seed_xy'] = list(region.seed_xy)
     if p_animal is not None:
         evidence['p_cat_or_dog'] = round(float(p_animal), 4)
+    if p_dog_draws is not None and len(p_dog_draws) > 1:
+        draws = p_dog_draws if region.label == CAT else 1.0 - p_dog_draws
+        evidence['p_other_lowest_draw'] = round(float(np.min(draws)), 4)
     return evidence
+
+
+def swap_evidence(evidence: dict) -> float:
+    """The P(other species) a swap rests on: the lowest of the fold draws where there are."""
+    return min(evidence['p_other_species'], evidence.get('p_other_lowest_draw', 1.0))
 
 
 def _other(label: int) -> str:
@@ -83,13 +99,21 @@ def judge_mask(
             f'looks like a {_other(region.label)} (P={p_other:.2f}), '
             f'labelled {CLASSES[region.label]}'
         )
-        if p_other >= settings.swap_threshold:
+        if swap_evidence(ev) >= settings.swap_threshold:
             animal = ev.get('p_cat_or_dog')
             if animal is not None and animal < settings.min_animal:
                 blocked = f'the classifier sees no cat or dog (P={animal:.2f})'
             if blocked:
                 return SpeciesVerdict('review', f'{looks}; not swapped: {blocked}', evidence)
             return SpeciesVerdict('swap', looks, evidence)
+        if p_other >= settings.swap_threshold:
+            lowest = ev['p_other_lowest_draw']
+            return SpeciesVerdict(
+                'review',
+                f'{looks}; not swapped: one fold draw says only P={lowest:.2f} '
+                f'(all must reach {settings.swap_threshold:.2f})',
+                evidence,
+            )
         if p_other >= settings.review_threshold:
             return SpeciesVerdict('review', f'species uncertain: {looks}', evidence)
         return SpeciesVerdict('keep', f'species agrees (P(other)={p_other:.2f})', evidence)
@@ -105,7 +129,7 @@ def judge_mask(
         f'(P={e["p_other_species"]:.2f})'
         for r, e in disagreeing
     )
-    confident = [(r, e) for r, e in disagreeing if e['p_other_species'] >= settings.swap_threshold]
+    confident = [(r, e) for r, e in disagreeing if swap_evidence(e) >= settings.swap_threshold]
     if settings.mixed_policy != 'per-component' or blocked or len(confident) < len(disagreeing):
         why = blocked or 'both species in the mask'
         return SpeciesVerdict('review', f'{why}: {described}', evidence)

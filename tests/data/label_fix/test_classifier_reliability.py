@@ -15,6 +15,7 @@ from practicum_work.data.label_fix.classifier_reliability import (
     check_reliability,
     measure_reliability,
 )
+from practicum_work.data.label_fix.swap_detection import swap_evidence
 from tests.conftest import swap_mask, write_toy_dataset
 
 
@@ -63,6 +64,7 @@ def test_below_the_bar_nothing_is_swapped_and_suspects_go_to_review(tmp_path, ca
             if rng.random() < 0.4:
                 swap_mask(root / 'labels' / split / f'{stem}.png')
     argv = ['fix-labels', '--data-root', str(root), '--dry-run', '--workers', '1']
+    argv += ['--swap-threshold', '0.8']
     assert main([*argv, '--plan-dir', str(tmp_path / 'plan'), '--classifier', 'self']) == 0
     out = capsys.readouterr().out
     warnings = [line for line in out.splitlines() if 'not reliable on this dataset' in line]
@@ -74,9 +76,7 @@ def test_below_the_bar_nothing_is_swapped_and_suspects_go_to_review(tmp_path, ca
     items = plan['items']
     assert not [i for i in items if {'type': 'swap_species'} in i['changes']]
     confident = [
-        i
-        for i in items
-        if any(r['p_other_species'] >= 0.8 for r in i['evidence'].get('species', []))
+        i for i in items if any(swap_evidence(r) >= 0.8 for r in i['evidence'].get('species', []))
     ]
     assert confident  # the classifier would have swapped these on its own word
     for item in confident:

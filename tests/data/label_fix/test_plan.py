@@ -96,3 +96,40 @@ def test_summary_counts_per_split_in_data_flow_order():
     assert summary['decisions']['train']['fix'] == 1 and summary['decisions']['train']['keep'] == 1
     assert summary['decisions']['val']['drop'] == 1
     assert summary['issues'] == {'empty_mask': 1, 'species_swap': 1}
+
+
+def _review(stem: str, p_other: float | None, issue: str = 'species_review', **kwargs):
+    from practicum_work.data.label_fix.plan import PlanItem
+
+    evidence = {} if p_other is None else {'species': [{'p_other_species': p_other}]}
+    return PlanItem('train', stem, f'img/train/{stem}.jpg', f'labels/train/{stem}.png',
+                    'review', issues=[issue], evidence=evidence, **kwargs)  # fmt: skip
+
+
+def test_reviews_are_ordered_strongest_evidence_first():
+    from practicum_work.data.label_fix.plan import review_order
+
+    items = [
+        _review('a', 0.55),
+        plan_item(_scan(), SWAP, PolicySettings()),  # a fix: not on the review list
+        _review('b', 0.93),
+        _review('c', None, 'empty_mask'),  # a rule's finding: certain
+        _review('d', 0.71),
+        _review('e', 0.93),
+    ]
+    assert review_order(items) == ['train/c', 'train/b', 'train/e', 'train/d', 'train/a']
+
+
+def test_the_review_page_shows_automatic_decisions_then_reviews_by_evidence(tmp_path):
+    import json
+    from dataclasses import asdict
+
+    from practicum_work.data.label_fix.plan import review_order
+    from practicum_work.review.sources import load_source
+
+    items = [_review('a', 0.55), plan_item(_scan(), SWAP, PolicySettings()), _review('b', 0.9)]
+    plan = {'data_root': str(tmp_path), 'settings': {}, 'review_order': review_order(items),
+            'items': [asdict(i) for i in items]}  # fmt: skip
+    (tmp_path / 'plan.json').write_text(json.dumps(plan))
+    shown = [item.id for item in load_source(tmp_path).items]
+    assert shown == ['train/train_0001', 'train/b', 'train/a']

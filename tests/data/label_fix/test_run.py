@@ -117,6 +117,10 @@ def _corrupt(root: Path) -> None:
 def test_broken_files_each_get_their_decision(tiny_dataset, tmp_path):
     root = tmp_path / 'pets_broken'
     shutil.copytree(tiny_dataset, root)
+    for n in range(8, 12):  # sound samples enough that the copy keeps most of train
+        for kind, suffix in (('img', '.jpg'), ('labels', '.png')):
+            shutil.copy2(root / kind / 'train' / f'train_0006{suffix}',
+                         root / kind / 'train' / f'train_{n:04d}{suffix}')  # fmt: skip
     _corrupt(root)
     messages: list[str] = []
     out = tmp_path / 'clean'

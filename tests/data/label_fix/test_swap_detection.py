@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from practicum_work.data.label_fix.regions import SpeciesRegion
@@ -64,3 +65,17 @@ def test_mixed_masks_are_never_swapped_blindly():
 
 def test_nothing_to_judge():
     assert judge_mask([], [], SETTINGS).action == 'keep'
+
+
+def test_a_swap_needs_every_fold_draw_to_agree():
+    region = SpeciesRegion(1, 500, (1, 2, 30, 40), 'image', [500])
+    steady = region_evidence(region, 0.97, p_dog_draws=np.array([0.96, 0.97, 0.98]))
+    assert steady['p_other_lowest_draw'] == pytest.approx(0.96)
+    assert judge_mask([region], [steady], SwapSettings(0.95, 0.5)).action == 'swap'
+    # the same mean, but one draw of the folds doubts it: a person decides
+    shaky = region_evidence(region, 0.97, p_dog_draws=np.array([0.9, 1.0, 1.0]))
+    verdict = judge_mask([region], [shaky], SwapSettings(0.95, 0.5))
+    assert verdict.action == 'review' and 'one fold draw says only P=0.90' in verdict.reason
+    dog = SpeciesRegion(2, 500, (1, 2, 30, 40), 'image', [500])
+    other = region_evidence(dog, 0.02, p_dog_draws=np.array([0.01, 0.03]))
+    assert other['p_other_lowest_draw'] == pytest.approx(0.97)
