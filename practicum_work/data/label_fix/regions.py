@@ -2,7 +2,14 @@
 
 A mask with one species (the other below ``min_pixels``) is one region: all pixels of that
 class, scope ``image``. A mask with both species is judged per connected component (scope
-``component``, components smaller than ``min_pixels`` are not judged).
+``component``). A component is judged only when it holds at least ``min_pixels`` and at least
+``MIN_COMPONENT_PIXELS``: the footprint of one descriptor of the finer visual-word cell size
+(4 x 4 cells of 9 px, 36 x 36 px, see :mod:`.visual_words`). A smaller fragment (a paw or an ear
+cut off by an occluder, a stray brush stroke) is described by descriptors that mostly see what
+lies around it, and its silhouette is blown up several times to the normalised size, so what a
+classifier says about it is not evidence about the animal (issue 22: on generated data such
+fragments of 170-800 px were called the other species at P 0.88-1.00). An ImageNet crop of it
+would be upscaled six times or more. The bound follows from the descriptors, not from data.
 """
 
 from __future__ import annotations
@@ -13,6 +20,9 @@ import cv2
 import numpy as np
 
 from practicum_work.core.classes import CAT, DOG
+from practicum_work.data.label_fix.visual_words import CELLS, DENSE_CELLS
+
+MIN_COMPONENT_PIXELS = (CELLS * min(DENSE_CELLS)) ** 2  # 1296: a 36 x 36 px descriptor footprint
 
 
 @dataclass
@@ -40,8 +50,14 @@ def _components(selection: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return labels, stats[1:]
 
 
-def find_regions(mask: np.ndarray, min_pixels: int) -> tuple[list[SpeciesRegion], list[np.ndarray]]:
-    """The regions of ``mask`` to judge and, aligned, their boolean pixel selections."""
+def find_regions(
+    mask: np.ndarray, min_pixels: int, min_component_pixels: int = MIN_COMPONENT_PIXELS
+) -> tuple[list[SpeciesRegion], list[np.ndarray]]:
+    """The regions of ``mask`` to judge and, aligned, their boolean pixel selections.
+
+    Components of a mask with both species smaller than ``min_pixels`` or
+    ``min_component_pixels`` are not judged (see the module doc).
+    """
     present = [c for c in (CAT, DOG) if np.count_nonzero(mask == c) >= min_pixels]
     regions: list[SpeciesRegion] = []
     selections: list[np.ndarray] = []
@@ -57,7 +73,7 @@ def find_regions(mask: np.ndarray, min_pixels: int) -> tuple[list[SpeciesRegion]
             labels, stats = _components(mask == label)
             for index in np.argsort(-stats[:, 4], kind='stable'):
                 area = int(stats[index, 4])
-                if area < min_pixels:
+                if area < max(min_pixels, min_component_pixels):
                     continue
                 selection = labels == index + 1
                 ys, xs = np.nonzero(selection)

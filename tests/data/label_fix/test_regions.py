@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from practicum_work.data.label_fix.regions import find_regions, square_crop
+from practicum_work.data.label_fix.regions import (
+    MIN_COMPONENT_PIXELS,
+    find_regions,
+    square_crop,
+)
 
 
 def test_single_species_mask_is_one_region_with_its_components():
@@ -26,7 +30,7 @@ def test_mixed_mask_is_judged_per_component_and_small_ones_are_skipped():
     mask[0:5, 0:5] = 1  # 25
     mask[0:2, 10:12] = 1  # 4: too small
     mask[10:16, 10:16] = 2  # 36
-    regions, selections = find_regions(mask, min_pixels=5)
+    regions, selections = find_regions(mask, min_pixels=5, min_component_pixels=0)
     assert [(r.label, r.scope, r.pixels) for r in regions] == [
         (1, 'component', 25),
         (2, 'component', 36),
@@ -34,6 +38,22 @@ def test_mixed_mask_is_judged_per_component_and_small_ones_are_skipped():
     x, y = regions[1].seed_xy
     assert mask[y, x] == 2
     assert [s.sum() for s in selections] == [25, 36]
+
+
+def test_a_fragment_smaller_than_one_descriptor_is_not_judged():
+    """Issue 22: 170-800 px fragments beside another species got P(other) 0.88-1.00 and filled
+    the review list; a component smaller than one 36 x 36 px descriptor footprint is not judged,
+    whatever ``min_pixels`` says, while a whole animal of either species still is."""
+    mask = np.zeros((256, 256), np.uint8)
+    mask[20:120, 20:120] = 2  # a dog, 10000 px
+    mask[200:213, 200:213] = 1  # a cat-labelled fragment, 169 px
+    mask[130:170, 150:190] = 1  # a small cat, 1600 px
+    regions, _ = find_regions(mask, min_pixels=131)
+    assert [(r.label, r.pixels) for r in regions] == [(1, 1600), (2, 10000)]
+    assert MIN_COMPONENT_PIXELS == 36 * 36
+    mask[130:170, 150:190] = 0
+    regions, _ = find_regions(mask, min_pixels=131)
+    assert [(r.label, r.scope, r.pixels) for r in regions] == [(2, 'component', 10000)]
 
 
 def test_empty_mask_has_no_regions():
