@@ -17,32 +17,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from practicum_work import test, train
 from practicum_work.core.checkpoints import pick_checkpoint
 from practicum_work.core.config import short_run_options
 from practicum_work.core.errors import OutputExistsError, PetsegError
-from practicum_work.core.paths import DEFAULT_DEMO_DIR
-from practicum_work.core.tool_runner import cfg_option_args, repo_path, run_tool_logged
+from practicum_work.core.options import settings_json
+from practicum_work.core.paths import DEFAULT_DEMO_DIR, repo_path
+from practicum_work.core.tool_runner import run_module_logged
+from practicum_work.demo_settings import DemoSettings
 
 HYP1 = 'configs/hyp1_segformer_b0.py'
-
-
-@dataclass
-class DemoSettings:
-    """The demo's data size and short CPU schedule (stated in its output)."""
-
-    iters: int = 500
-    val_interval: int = 250
-    crop: int = 128
-    batch_size: int = 8
-    lr: float = 6e-4  # from scratch (no pretrained weights offline): 10x the pretrained recipe
-    n_train: int = 200
-    n_val: int = 60
-    n_test: int = 60
-    seed: int = 0
-    workers: int = 2
-    best_worst_k: int = 4
-    clearml: str = 'auto'  # auto: PETSEG_CLEARML, else online with a server, else offline
-    oxford: str | None = None  # an Oxford-IIIT Pet folder: real photos instead of generated data
 
 
 @dataclass
@@ -59,7 +43,7 @@ class DemoResult:
 
 
 def train_options(settings: DemoSettings, data_root: Path) -> dict:
-    """The ``--cfg-options`` the demo passes to tools/train.py (CPU recipe + short schedule)."""
+    """The ``--cfg-options`` the demo trains with (CPU recipe + short schedule)."""
     options = short_run_options(
         repo_path(HYP1),
         iters=settings.iters,
@@ -101,7 +85,7 @@ class _Demo:
         self.settings = settings
         self.show_progress = show_progress
         self.say = say
-        self.result = DemoResult(run_dir=str(run_dir), settings=asdict(settings))
+        self.result = DemoResult(run_dir=str(run_dir), settings=settings_json(settings))
 
     def step(self, title: str, command: str) -> None:
         self.say(f'\n[{len(self.result.steps) + 1}] {title}\n    $ {command}')
@@ -203,20 +187,30 @@ class _Demo:
         return report
 
     def train_and_test(self, name: str, train_root: Path, test_root: Path) -> dict:
-        work_dir = self.run_dir / name
+        """Train hyp1 on ``train_root`` and test it on ``test_root``, each in its own process.
+
+        A process per run (``python -m practicum_work.train`` / ``.test``): MMEngine's global
+        logger and visualizer instances and ClearML's one task per process stay with their run.
+        """
+        work_dir, logs = self.run_dir / name, self.run_dir / 'logs'
         options = train_options(self.settings, train_root)
-        args = [str(repo_path('tools/train.py')), HYP1, '--work-dir', str(work_dir)]
-        args += cfg_option_args(options)
-        self.step(f'train {name}', 'python ' + ' '.join(args[:4]) + ' --cfg-options ...')
-        logs = self.run_dir / 'logs'
-        run_tool_logged(args, logs / f'train_{name}.log', f'train {name}', self.show_progress)
+        args = train.command_line(repo_path(HYP1), work_dir=work_dir, cfg_options=options)
+        shown = f'python -m {train.MODULE} {HYP1} --work-dir {work_dir} --cfg-options ...'
+        self.step(f'train {name}', shown)
+        run_module_logged(
+            train.MODULE, args, logs / f'train_{name}.log', f'train {name}', self.show_progress
+        )
         checkpoint = best_checkpoint(work_dir)
         test_options = {k: v for k, v in options.items() if k.startswith(('test_', 'clearml'))}
         test_options['data_root'] = str(test_root)
-        args = [str(repo_path('tools/test.py')), HYP1, str(checkpoint), '--work-dir', str(work_dir)]
-        args += cfg_option_args(test_options)
-        self.step(f'test {name} on the raw test split', 'python ' + ' '.join(args[:5]) + ' ...')
-        run_tool_logged(args, logs / f'test_{name}.log', f'test {name}', self.show_progress)
+        args = test.command_line(
+            repo_path(HYP1), checkpoint, work_dir=work_dir, cfg_options=test_options
+        )
+        shown = f'python -m {test.MODULE} {HYP1} {checkpoint} --work-dir {work_dir} ...'
+        self.step(f'test {name} on the raw test split', shown)
+        run_module_logged(
+            test.MODULE, args, logs / f'test_{name}.log', f'test {name}', self.show_progress
+        )
         self.artifact(f'{name} (checkpoints, logs, metrics_*.json)', work_dir)
         sessions = sorted(work_dir.glob('*/clearml_offline-*.zip'))
         self.result.clearml_sessions += [str(path) for path in sessions]
@@ -229,7 +223,7 @@ class _Demo:
         checkpoint, out = best_checkpoint(work_dir), work_dir / 'best_worst'
         self.step(
             f'best/worst predictions of {name}',
-            f'petseg best-worst --config {HYP1} --checkpoint {checkpoint} --data-root {test_root}',
+            f'petseg best-worst {HYP1} {checkpoint} --data-root {test_root}',
         )
         run_best_worst(
             repo_path(HYP1),

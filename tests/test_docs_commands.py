@@ -1,9 +1,10 @@
 """Every command the README and docs/ show exists, and every option it passes is one it takes.
 
 Commands are read from fenced code blocks and inline code spans: ``petseg SUBCOMMAND ...``
-(checked against the CLI's own parser), ``python tools/*.py ...`` (against the script's
-``--help``), ``python benchmarks/*.py`` and ``bash <script>`` (the file exists; a benchmark's
-options are declared in it) and ``make TARGET`` (a Makefile target).
+(checked against the CLI's own parser), ``python tools/*.py ...`` and ``python -m
+practicum_work.<module> ...`` (against its ``--help``), ``python benchmarks/*.py`` and
+``bash <script>`` (the file exists; a benchmark's options are declared in it) and
+``make TARGET`` (a Makefile target).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from practicum_work.cli import build_parser
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / 'README.md', *sorted((ROOT / 'docs').glob('*.md'))]
 FENCE = re.compile(r'```[a-z]*\n(.*?)```', re.S)
-INLINE = re.compile(r'`((?:petseg|python tools/|make )[^`]*)`')
+INLINE = re.compile(r'`((?:petseg|python tools/|python -m practicum_work|make )[^`]*)`')
 ENV_ASSIGNMENT = re.compile(r'^[A-Z_][A-Z0-9_]*=\S*$')
 OPTION = re.compile(r'^--[a-z][a-z0-9-]*')
 
@@ -81,6 +82,19 @@ def _help_options(script: str) -> set[str]:
     return set(re.findall(r'--[a-z][a-z0-9_-]*', result.stdout))
 
 
+@cache
+def _module_help_options(module: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, '-m', module, '--help'],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, f'python -m {module} --help: {result.stderr[-2000:]}'
+    return set(re.findall(r'--[a-z][a-z0-9_-]*', result.stdout))
+
+
 def _make_targets() -> set[str]:
     text = (ROOT / 'Makefile').read_text(encoding='utf-8')
     return set(re.findall(r'^([a-z][a-z-]*):', text, re.M))
@@ -99,6 +113,10 @@ def _problems(command: str) -> list[str]:
         return [f'petseg {rest[0]} has no {o}' for o in _options(rest[1:]) if o not in taken]
     if tool == 'make':
         return [f'no make target {t!r}' for t in rest[:1] if t not in _make_targets()]
+    if rest[:1] == ['-m'] and len(rest) > 1 and rest[1].startswith('practicum_work.'):
+        module = rest[1]
+        taken = _module_help_options(module)
+        return [f'{module} has no {o}' for o in _options(rest[2:]) if o not in taken]
     script = next((w for w in rest if w.endswith(('.py', '.sh'))), None)
     if script is None or script.startswith('-') or '/' not in script:
         return []  # `python -m ...`, a user's own script

@@ -9,13 +9,21 @@ Layers, bottom up (a module may import its own layer and the layers below it):
 2. ``mmseg_ext``: the registered training components: core, tracking and vis.
 3. ``data``: the data tools: core and vis, never training components, analysis or commands.
 3. ``analysis``: core, vis, tracking, mmseg_ext.
-4. ``label_quality``: trains and predicts with models: analysis and data too.
-5. ``commands``, ``cli``, ``demo``: anything; nothing imports ``commands``.
+3. ``training`` (``train``, ``test`` and their shared ``run_cli``: a Runner's run as a function
+   and as ``python -m``): core, tracking, mmseg_ext; data and analysis never import it.
+4. ``label_quality``: trains and predicts with models: analysis, data and training too.
+5. ``commands``, ``cli``, ``demo`` (and its light ``demo_settings``): anything; nothing imports
+   ``commands``.
+
+No package module reaches the clone's ``tools/`` scripts (they are thin wrappers for MMSeg
+users' habits over ``practicum_work.train`` and ``practicum_work.test``): outside docstrings, no
+string constant is a path into ``tools/`` (``'tools/train.py'``, ``REPO_ROOT / 'tools'``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -26,15 +34,17 @@ ALLOWED: dict[str, set[str]] = {
     'tracking': {'core'},
     'vis': {'core'},
     'mmseg_ext': {'core', 'tracking', 'vis'},
+    'training': {'core', 'tracking', 'mmseg_ext'},
     'data': {'core', 'vis'},
     'analysis': {'core', 'vis', 'tracking', 'mmseg_ext'},
-    'label_quality': {'core', 'vis', 'tracking', 'mmseg_ext', 'analysis', 'data'},
+    'label_quality': {'core', 'vis', 'tracking', 'mmseg_ext', 'analysis', 'data', 'training'},
     'review': {'core', 'vis', 'data'},
     'top': {
         'core',
         'vis',
         'tracking',
         'mmseg_ext',
+        'training',
         'analysis',
         'data',
         'label_quality',
@@ -42,7 +52,10 @@ ALLOWED: dict[str, set[str]] = {
         'commands',
     },
 }
-TOP_LEVEL = {'cli', 'demo', 'commands'}
+TOP_LEVEL = {'cli', 'demo', 'demo_settings', 'commands'}
+TRAINING = {'train', 'test', 'run_cli'}
+# A string that is a path with a ``tools`` part: 'tools/train.py', '/x/tools/', 'tools'.
+TOOLS_PATH = re.compile(r'(?:\S*/)?tools(?:/\S*)?')
 
 
 def _layer(module: str) -> str:
@@ -50,6 +63,8 @@ def _layer(module: str) -> str:
     part = module.split('.')[1] if '.' in module else ''
     if part in TOP_LEVEL:
         return 'top'
+    if part in TRAINING:
+        return 'training'
     return part
 
 
@@ -119,3 +134,52 @@ def test_the_rules_catch_a_violation(tmp_path):
         assert violations(fake) == [(1, 'practicum_work.mmseg_ext.losses')]
     finally:
         PACKAGE = saved
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes of a module, its classes and functions."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def tools_paths(path: Path) -> list[tuple[int, str]]:
+    """String constants of ``path`` (docstrings aside) that are paths into the clone's tools/."""
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    docstrings = _docstrings(tree)
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and TOOLS_PATH.fullmatch(node.value.strip())
+    )
+
+
+@pytest.mark.parametrize('path', _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_package_code_reaches_the_clones_tools(path):
+    found = tools_paths(path)
+    assert not found, (
+        f'{_module_name(path)} names '
+        + ', '.join(f'{value!r} (line {line})' for line, value in found)
+        + ': run practicum_work.train / practicum_work.test (the function, or python -m) instead'
+    )
+
+
+def test_the_tools_rule_catches_paths_not_prose(tmp_path):
+    """Paths into tools/ are caught; a docstring or a sentence naming tools/test.py is not."""
+    fake = tmp_path / 'bad.py'
+    fake.write_text(
+        '"""Run like tools/train.py."""\n'
+        "SCRIPT = repo_path('tools/train.py')\n"
+        "OTHER = REPO_ROOT / 'tools' / 'test.py'\n"
+        "NAMED = f'{REPO_ROOT}/tools/dist_train.sh'\n"
+        "HELP = 'override settings as in tools/test.py, e.g. a=1'\n"
+        "CONFIG = 'configs/hyp1_segformer_b0.py'\n"
+    )
+    assert [line for line, _ in tools_paths(fake)] == [2, 3, 4]

@@ -18,13 +18,13 @@ import numpy as np
 
 from practicum_work.analysis import inference
 from practicum_work.analysis.per_image_metrics import confusion_matrix, split_metrics
+from practicum_work.analysis.settings import DEFAULT_GRID
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.classes import CLASSES
 from practicum_work.core.errors import OutputExistsError, PetsegError
 from practicum_work.core.paths import default_analysis_dir
 from practicum_work.mmseg_ext.segmentors.small_components import FILL_RULE, remove_small_components
 
-DEFAULT_GRID: tuple[int, ...] = (0, 16, 32, 64, 128, 256, 512, 1024)
 SELECTION_METRIC = 'mDice'
 REPORTED = ('mIoU', 'mDice', 'aAcc')
 

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from practicum_work.commands._model_options import add_model_arguments
-
-
-def min_area_argument(text: str) -> int | list[int]:
-    """``'64'`` -> 64 (cat/dog); ``'0,64,128'`` -> one value per class."""
-    try:
-        values = [int(v) for v in text.split(',') if v.strip()]
-    except ValueError:
-        values = []
-    if not values or any(v < 0 for v in values):
-        raise argparse.ArgumentTypeError(f'expected N or N,N,N (integers >= 0), got {text!r}')
-    return values[0] if len(values) == 1 else values
+from practicum_work.analysis.settings import BestWorstSettings as SETTINGS
+from practicum_work.core.options import add_options, from_args, settings_kwargs
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,20 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         '(image | ground truth | prediction | errors), the worst per class and per confusion, '
         'scores.csv/json and a row-normalised confusion matrix.',
     )
-    add_model_arguments(parser)
-    parser.add_argument('--split', default='test', help='split folder to evaluate (default test)')
-    parser.add_argument('--k', type=int, default=5, help='how many best and worst (default 5)')
-    parser.add_argument(
-        '--out', default=None, help="output folder (default: the checkpoint's folder/best_worst)"
-    )
-    parser.add_argument(
-        '--min-area',
-        type=min_area_argument,
-        default=None,
-        metavar='N[,N,N]',
-        help='remove predicted components under N pixels (cat/dog), or one N per class '
-        "(background,cat,dog); default: the config's model.test_cfg.min_component_area",
-    )
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -49,20 +26,7 @@ def run(args: argparse.Namespace) -> int:
     """Run best-worst and print a summary."""
     from practicum_work.analysis.best_worst import run_best_worst
 
-    result = run_best_worst(
-        args.config,
-        args.checkpoint,
-        split=args.split,
-        k=args.k,
-        out=args.out,
-        data_root=args.data_root,
-        batch_size=args.batch_size,
-        device=args.device,
-        min_area=args.min_area,
-        cfg_options=args.cfg_options,
-        workers=args.workers,
-        overwrite=args.overwrite,
-    )
+    result = run_best_worst(**settings_kwargs(from_args(SETTINGS, args)))
     summary = result.metrics['summary']
 
     def fmt(value):

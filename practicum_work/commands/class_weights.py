@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.core.options import add_options, from_args
+from practicum_work.data.settings import ClassWeightsSettings as SETTINGS
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``class-weights`` subcommand."""
@@ -14,17 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'and reported), print the shares, the weights (scaled to mean 1, 4 decimals) and the '
         '--cfg-options line for configs/hyp2 and hyp3.',
     )
-    parser.add_argument('--data-root', required=True, help='dataset root (img/, labels/)')
-    parser.add_argument('--split', default='train')
-    parser.add_argument(
-        '--method',
-        choices=['inverse', 'sqrt', 'log', 'median-freq'],
-        default='inverse',
-        help='inverse (hyp2), sqrt (hyp3, softened), log (ENet 1/ln(1.02+share)), median-freq',
-    )
-    parser.add_argument('--json', help="also write every method's weights to this JSON file")
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing --json')
-    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -44,23 +37,26 @@ def run(args: argparse.Namespace) -> int:
         count_split_pixels,
     )
 
-    if args.json:  # refuse before counting
-        check_output_outside(args.json, args.data_root)
-        if Path(args.json).exists() and not args.overwrite:
-            raise OutputExistsError(f'{args.json} already exists; pass --overwrite to replace it')
-    counts = count_split_pixels(args.data_root, args.split, args.workers)
+    settings = from_args(SETTINGS, args)
+    if settings.json:  # refuse before counting
+        check_output_outside(settings.json, settings.data_root)
+        if Path(settings.json).exists() and not settings.overwrite:
+            raise OutputExistsError(
+                f'{settings.json} already exists; pass --overwrite to replace it'
+            )
+    counts = count_split_pixels(settings.data_root, settings.split, settings.workers)
     report = class_weight_report(counts, METHODS)
     console = Console()
     for problem in counts.left_out:  # plain print: one line per file, never wrapped
         print(f'warning: not counted (training leaves it out): {problem}')
     for problem in counts.unreadable:
         print(f'warning: not counted, unreadable mask {problem}')
-    table = Table(title=f'{args.data_root} / {args.split}: {counts.masks} masks')
+    table = Table(title=f'{settings.data_root} / {settings.split}: {counts.masks} masks')
     table.add_column('class')
     table.add_column('pixels', justify='right')
     table.add_column('share', justify='right')
     for method in METHODS:
-        style = 'bold' if method == args.method else None
+        style = 'bold' if method == settings.method else None
         table.add_column(method, justify='right', style=style)
     for i, name in enumerate(report['classes']):
         table.add_row(
@@ -75,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
         f'not counted: {counts.ignore_pixels:,} ignore (255) pixels, {stray:,} stray-value pixels'
         + (f' (values {", ".join(map(str, counts.stray_pixels))})' if stray else '')
     )
-    console.print(f'{args.method} weights: {report["weights"][args.method]}')
-    print(report['config_lines'][args.method])
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=2) + '\n')
-        print(f'wrote {args.json}')
+    console.print(f'{settings.method} weights: {report["weights"][settings.method]}')
+    print(report['config_lines'][settings.method])
+    if settings.json:
+        atomic_write_text(settings.json, json.dumps(report, indent=2) + '\n')
+        print(f'wrote {settings.json}')
     return 0

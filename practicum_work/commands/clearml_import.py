@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.core.options import add_options, from_args
+from practicum_work.tracking.settings import ClearMLImportSettings as SETTINGS
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``clearml-import`` subcommand."""
@@ -15,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'variables). The zip is named in the run log and copied next to it: '
         'work_dirs/<run>/<timestamp>/clearml_offline-<id>.zip.',
     )
-    parser.add_argument('sessions', nargs='+', metavar='PATH.zip', help='offline session zip(s)')
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -23,9 +26,10 @@ def run(args: argparse.Namespace) -> int:
     """Import each session and print the new task ids."""
     from practicum_work.tracking.task import check_offline_session, import_offline_session
 
-    for session in args.sessions:
+    sessions = from_args(SETTINGS, args).sessions
+    for session in sessions:
         check_offline_session(session)  # every path checked before the first upload
-    for session in args.sessions:
+    for session in sessions:
         task_id = import_offline_session(session)
         print(f'imported {session} as ClearML task {task_id}')
     return 0

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.analysis.settings import CompareSettings as SETTINGS
+from practicum_work.core.options import add_options, from_args, settings_kwargs
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``compare`` subcommand."""
@@ -14,15 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'logs and scalars, checkpoints) and write report.md, compare.csv, compare.json and '
         'val_mDice.png. Missing pieces show as "—".',
     )
-    parser.add_argument('work_dirs', nargs='+', help='experiment work dirs, e.g. work_dirs/hyp*')
-    parser.add_argument('--out', default='work_dirs/compare', help='output folder')
-    parser.add_argument(
-        '--rank-by',
-        choices=['val', 'test'],
-        default='val',
-        help='rank by best val mDice (default; the selection split) or by test mDice',
-    )
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -33,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from practicum_work.analysis.compare import DASH, compare_experiments
 
-    result = compare_experiments(args.work_dirs, args.out, args.rank_by, args.overwrite)
+    result = compare_experiments(**settings_kwargs(from_args(SETTINGS, args)))
 
     def fmt(value, digits=2):
         return DASH if value is None else f'{value:.{digits}f}'

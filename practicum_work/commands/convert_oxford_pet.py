@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.core.options import add_options, from_args, settings_kwargs
+from practicum_work.data.settings import ConvertOxfordPetSettings as SETTINGS
+
+SOURCE = ('src', 'download')  # exactly one of them
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``convert-oxford-pet`` subcommand."""
@@ -15,37 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         '1 cat, 2 dog, 255 ignore; val is carved from trainval per breed (deterministic). '
         '--download DIR fetches the official archives through torchvision first.',
     )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument(
-        '--src', help='the unpacked archives, or a torchvision root holding oxford-iiit-pet/'
-    )
-    source.add_argument(
-        '--download',
-        metavar='DIR',
-        help='fetch the archives into DIR with torchvision.datasets.OxfordIIITPet '
-        '(skipped when DIR already holds them), then convert',
-    )
-    parser.add_argument('--out', default='data/oxford_pets', help='output dataset root')
-    parser.add_argument(
-        '--size', type=int, default=256, help='longer image side in pixels (aspect kept)'
-    )
-    parser.add_argument(
-        '--border',
-        choices=['ignore', 'pet'],
-        default='ignore',
-        help="trimap border pixels: 255 (ignore, default) or the pet's class",
-    )
-    parser.add_argument('--val-fraction', type=float, default=0.15, help='of trainval, per breed')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--include-unlisted',
-        action='store_true',
-        help='also convert the images that trainval.txt and test.txt do not list, into train; '
-        'their species from list.txt or else the file name (capitalised = cat, the '
-        "archive's convention)",
-    )
-    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    add_options(parser.add_mutually_exclusive_group(required=True), SETTINGS, only=SOURCE)
+    add_options(parser, SETTINGS, exclude=SOURCE)
     parser.set_defaults(func=run)
 
 
@@ -53,21 +29,12 @@ def run(args: argparse.Namespace) -> int:
     """Convert and print a summary."""
     from practicum_work.data.oxford_pet import convert_oxford_pet, download_oxford_pet
 
-    src = args.src
-    if args.download:
-        src = download_oxford_pet(args.download)
+    settings = from_args(SETTINGS, args)
+    src = settings.src
+    if settings.download:
+        src = download_oxford_pet(settings.download)
         print(f'Oxford-IIIT Pet in {src}')
-    summary = convert_oxford_pet(
-        src,
-        args.out,
-        size=args.size,
-        border=args.border,
-        val_fraction=args.val_fraction,
-        seed=args.seed,
-        workers=args.workers,
-        overwrite=args.overwrite,
-        include_unlisted=args.include_unlisted,
-    )
+    summary = convert_oxford_pet(src, **settings_kwargs(settings, exclude=SOURCE))
     parts = ', '.join(
         f'{split} {n} ({summary.species[split].get("cat", 0)} cats, '
         f'{summary.species[split].get("dog", 0)} dogs)'

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.core.options import add_options, from_args, view
+from practicum_work.demo_settings import DemoCommand as SETTINGS
+from practicum_work.demo_settings import DemoSettings
+
+GENERATED_SIZES = ('n_train', 'n_val', 'n_test')  # generated data only: not with --oxford
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``demo`` subcommand."""
@@ -15,42 +21,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'new folder under --out; nothing earlier is overwritten. With --oxford PATH the same '
         'flow runs on real photos: convert-oxford-pet -> inject-noise -> eda -> ...',
     )
-    parser.add_argument('--out', default='work_dirs/demo', help='parent folder of the run folders')
-    parser.add_argument(
-        '--oxford',
-        metavar='PATH',
-        help='run on real photos: an Oxford-IIIT Pet folder (archive or torchvision layout), '
-        'converted, with known noise injected into train and val',
-    )
-    parser.add_argument('--iters', type=int, default=None, help='training iterations (default 500)')
-    parser.add_argument('--n-train', type=int, default=None, help='train images (default 200)')
-    parser.add_argument('--n-val', type=int, default=None, help='val images (default 60)')
-    parser.add_argument('--n-test', type=int, default=None, help='test images (default 60)')
-    parser.add_argument(
-        '--clearml',
-        choices=['auto', 'online', 'offline', 'off'],
-        default='auto',
-        help='ClearML tracking (default auto: PETSEG_CLEARML if set, else online when a server '
-        'is configured, else offline with a session zip for `petseg clearml-import`)',
-    )
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
-def _settings(args: argparse.Namespace):
+def _command(args: argparse.Namespace):
+    """The demo's settings from the command line; ``--oxford`` refuses the generated sizes."""
     from practicum_work.core.errors import PetsegError
-    from practicum_work.demo import DemoSettings
 
-    settings = DemoSettings(clearml=args.clearml, oxford=args.oxford)
-    sizes = [f'--{n.replace("_", "-")}' for n in ('n_train', 'n_val', 'n_test') if getattr(args, n)]
-    if args.oxford and sizes:
-        raise PetsegError(f'{sizes[0]} sizes generated data; with --oxford the splits are given')
-    if args.iters is not None:
-        settings.iters = args.iters
-        settings.val_interval = max(1, args.iters // 2)
-    for name in ('n_train', 'n_val', 'n_test'):
-        if getattr(args, name) is not None:
-            setattr(settings, name, getattr(args, name))
-    return settings
+    command = from_args(SETTINGS, args, val_interval=max(1, args.iters // 2))
+    sizes = [n for n in GENERATED_SIZES if getattr(command, n) != getattr(DemoSettings, n)]
+    if command.oxford and sizes:
+        flag = f'--{sizes[0].replace("_", "-")}'
+        raise PetsegError(f'{flag} sizes generated data; with --oxford the splits are given')
+    return command
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from practicum_work.demo import run_demo
     from practicum_work.tracking.mode import resolve_mode
 
-    settings = _settings(args)
+    command = _command(args)
+    settings = view(command, DemoSettings)
     tracking = resolve_mode(settings.clearml)
     data = (
         f'real photos from {settings.oxford} with injected noise'
@@ -72,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         '(a short schedule: the real one is 4k iterations on a GPU); '
         f'ClearML {tracking.mode} ({tracking.reason})'
     )
-    result = run_demo(args.out, settings)
+    result = run_demo(command.out, settings)
     headline = result.headline
     noise = headline['noise']
     print('\nArtifacts')

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.core.options import add_options, from_args, settings_kwargs
+from practicum_work.data.settings import DemoDataSettings as SETTINGS
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``demo-data`` subcommand."""
@@ -14,21 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'With --noise default (the default) train and val get realistic faults and the ground '
         'truth goes to <out>.noise.json next to the dataset; test stays clean.',
     )
-    parser.add_argument('--out', default='data/pets_demo', help='output dataset root')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--n-train', type=int, default=200)
-    parser.add_argument('--n-val', type=int, default=60)
-    parser.add_argument('--n-test', type=int, default=60)
-    parser.add_argument('--size', type=int, default=256, help='image side in pixels')
-    parser.add_argument(
-        '--noise',
-        choices=['default', 'swaps-only', 'labels-only', 'files-only', 'none'],
-        default='default',
-        help='injected faults in train and val (default: the documented realistic mix; '
-        'ground truth in <out>.noise.json, for tests and benchmarks only); none = clean',
-    )
-    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -36,17 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """Render the dataset and print a summary."""
     from practicum_work.data.demo_data import generate_demo_dataset
 
-    summary = generate_demo_dataset(
-        args.out,
-        seed=args.seed,
-        n_train=args.n_train,
-        n_val=args.n_val,
-        n_test=args.n_test,
-        size=args.size,
-        noise=args.noise,
-        workers=args.workers,
-        overwrite=args.overwrite,
-    )
+    summary = generate_demo_dataset(**settings_kwargs(from_args(SETTINGS, args)))
     counts = ', '.join(f'{k} {v}' for k, v in summary.counts.items())
     shares = ', '.join(f'{k} {v:.1%}' for k, v in summary.foreground_share.items())
     print(f'wrote {summary.out}: {counts} images; foreground share {shares}')

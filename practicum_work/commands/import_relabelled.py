@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from practicum_work.core.options import add_options, from_args, settings_kwargs
+from practicum_work.data.settings import ImportRelabelledSettings as SETTINGS
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``import-relabelled`` subcommand."""
@@ -15,10 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         '(values 0, 1, 2, 255; the size of their image) and write a copy of --data-root with '
         'them in place to --out. The source is never modified.',
     )
-    parser.add_argument('folder', help='the --relabel-export folder, with corrected masks')
-    parser.add_argument('--data-root', required=True, help='the dataset the export came from')
-    parser.add_argument('--out', required=True, help='the new copy, e.g. data/<name>_clean_v2')
-    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     """Import and print what changed."""
     from practicum_work.data.label_fix.relabel_export import import_relabelled
 
-    manifest = import_relabelled(args.folder, args.data_root, args.out, args.overwrite)
-    print(f'wrote {args.out}: {len(manifest["changes"])} masks replaced (manifest.json lists them)')
+    settings = from_args(SETTINGS, args)
+    manifest = import_relabelled(**settings_kwargs(settings))
+    replaced = len(manifest['changes'])
+    print(f'wrote {settings.out}: {replaced} masks replaced (manifest.json lists them)')
     return 0

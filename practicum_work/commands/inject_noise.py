@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-PRESET_HELP = (
-    'default: swaps 10%%, empty 2%%, tiny 2%%, stray values 1.5%% and one of each file fault per '
-    'split; swaps-only; labels-only (swaps, empty, tiny, stray); files-only (the file faults)'
-)
+from practicum_work.core.options import add_options, from_args, settings_kwargs
+from practicum_work.data.settings import InjectNoiseSettings as SETTINGS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,22 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'to <out>.noise.json next to the copy (for tests and benchmarks; no tool reads it). '
         'The source is never modified.',
     )
-    parser.add_argument('--data-root', required=True, help='dataset root (img/, labels/)')
-    parser.add_argument('--out', required=True, help='the noisy copy, e.g. data/<name>_noisy')
-    parser.add_argument('--seed', type=int, default=0, help='which samples get which fault')
-    parser.add_argument(
-        '--preset',
-        choices=['default', 'swaps-only', 'labels-only', 'files-only'],
-        default='default',
-        help=PRESET_HELP,
-    )
-    parser.add_argument(
-        '--splits', nargs='+', default=['train', 'val'], help='splits to corrupt (train val)'
-    )
-    parser.add_argument('--workers', type=int, default=None, help='processes (default: all cores)')
-    parser.add_argument(
-        '--overwrite', action='store_true', help='replace an existing --out and its ground truth'
-    )
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -44,14 +27,9 @@ def run(args: argparse.Namespace) -> int:
     """Inject the noise and print what went where."""
     from practicum_work.data.inject_noise import inject_noise
 
+    settings = from_args(SETTINGS, args)
     summary = inject_noise(
-        args.data_root,
-        args.out,
-        preset=args.preset,
-        seed=args.seed,
-        splits=tuple(args.splits),
-        workers=args.workers,
-        overwrite=args.overwrite,
+        **settings_kwargs(settings, exclude=['splits']), splits=tuple(settings.splits)
     )
     print(f'wrote {summary.out} (a copy of {summary.data_root}, preset {summary.preset})')
     for split, by_type in summary.counts.items():

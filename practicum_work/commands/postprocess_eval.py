@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from practicum_work.commands._model_options import add_model_arguments
+from practicum_work.analysis.settings import PostprocessEvalSettings as SETTINGS
+from practicum_work.core.options import add_options, from_args, settings_kwargs
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,19 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         '(0 = off), pick the N with the best val mDice (ties: smaller N), then report test '
         'metrics without and with it side by side (JSON + Markdown).',
     )
-    add_model_arguments(parser)
-    parser.add_argument(
-        '--grid',
-        default='0,16,32,64,128,256,512,1024',
-        help='candidate minimum areas in pixels, comma-separated (0 is always included)',
-    )
-    parser.add_argument('--val-split', default='val', help='split that chooses N (default val)')
-    parser.add_argument('--test-split', default='test', help='split that reports (default test)')
-    parser.add_argument(
-        '--out',
-        default=None,
-        help="output folder (default: the checkpoint's folder/postprocess_eval)",
-    )
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -43,19 +32,9 @@ def run(args: argparse.Namespace) -> int:
         run_postprocess_eval,
     )
 
+    settings = from_args(SETTINGS, args)
     result = run_postprocess_eval(
-        args.config,
-        args.checkpoint,
-        grid=parse_grid(args.grid),
-        val_split=args.val_split,
-        test_split=args.test_split,
-        out=args.out,
-        data_root=args.data_root,
-        batch_size=args.batch_size,
-        device=args.device,
-        cfg_options=args.cfg_options,
-        workers=args.workers,
-        overwrite=args.overwrite,
+        **settings_kwargs(settings, exclude=['grid']), grid=parse_grid(settings.grid)
     )
 
     def fmt(value):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import tempfile
-import webbrowser
-from pathlib import Path
+
+from practicum_work.core.options import add_options, from_args
+from practicum_work.review.settings import ReviewSettings as SETTINGS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,15 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         'only a browser that opened it can see or change the review. Ctrl-C stops the server '
         '(nothing is lost).',
     )
-    parser.add_argument(
-        '--plan',
-        required=True,
-        metavar='FOLDER',
-        help='work_dirs/label_fix/<name> (plan.json), an eda folder (report.json) or a '
-        'label-quality folder (report/scores.json)',
-    )
-    parser.add_argument('--port', type=int, default=8765, help='0 picks a free port')
-    parser.add_argument('--no-browser', action='store_true', help='print the URL only')
+    add_options(parser, SETTINGS)
     parser.set_defaults(func=run)
 
 
@@ -39,17 +30,25 @@ def _stop(signum: int, frame: object) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the report, serve the page until Ctrl-C."""
+    import signal
+    import tempfile
+    import webbrowser
+    from pathlib import Path
+
     from practicum_work.core.errors import PetsegError
     from practicum_work.review.access import launcher_page
     from practicum_work.review.server import ReviewApp, make_server
     from practicum_work.review.sources import load_source
 
-    source = load_source(args.plan)
+    settings = from_args(SETTINGS, args)
+    source = load_source(settings.plan)
     app = ReviewApp(source)
     try:
-        server = make_server(app, args.port)
+        server = make_server(app, settings.port)
     except OSError as err:
-        raise PetsegError(f'cannot listen on 127.0.0.1:{args.port} ({err}); try --port 0') from None
+        raise PetsegError(
+            f'cannot listen on 127.0.0.1:{settings.port} ({err}); try --port 0'
+        ) from None
     url = app.url
     decided = len(app.store.decisions())
     print(
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     print(f'decisions: {app.store.path}')
     print(f'open {url}  (Ctrl-C stops)', flush=True)
     signal.signal(signal.SIGTERM, _stop)  # `kill` stops it as Ctrl-C does, tidily
-    private = None if args.no_browser else tempfile.TemporaryDirectory(prefix='petseg_review_')
+    private = None if settings.no_browser else tempfile.TemporaryDirectory(prefix='petseg_review_')
     if private is not None:  # mode 0700: the token stays off the browser's command line
         webbrowser.open(launcher_page(url, Path(private.name)).as_uri())
     try:

@@ -1,4 +1,4 @@
-"""Everything tools/train.py and tools/test.py decide before the Runner is built.
+"""Everything ``train()`` and ``test()`` (practicum_work.train, .test) decide before the Runner.
 
 The Runner writes as soon as it exists (work dir, log folder, config copy, a tracking task),
 so every check of the user's input happens here first: the config and its ``--cfg-options``

@@ -1,4 +1,8 @@
-"""Run ``tools/train.py`` and ``tools/test.py`` as subprocesses, with a log and a progress bar."""
+"""Run a module (``python -m practicum_work.train``) in a process of its own: a log, a progress bar.
+
+The process starts in the caller's working directory, so relative paths mean what they mean to
+the caller; nothing here needs a clone of the repository.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from practicum_work.core.errors import PetsegError
-from practicum_work.core.paths import REPO_ROOT, repo_path
 from practicum_work.core.progress import progress_bar
-
-__all__ = ['REPO_ROOT', 'cfg_option_args', 'repo_path', 'run_tool_logged']
 
 _ITER = re.compile(r'Iter\((train|val|test)\) \[\s*(\d+)/(\d+)\]')
 
@@ -30,15 +31,15 @@ def cfg_option_args(options: dict[str, Any]) -> list[str]:
     return ['--cfg-options', *args] if args else []
 
 
-def run_tool_logged(
-    args: list[str], log_path: Path, description: str, show_progress: bool = True
+def run_module_logged(
+    module: str, args: list[str], log_path: Path, description: str, show_progress: bool = True
 ) -> None:
-    """Run ``python <args>`` in the repository root; write all output to ``log_path``.
+    """Run ``python -m <module> <args>`` here; write all its output to ``log_path``.
 
     A progress bar follows MMEngine's ``Iter(train) [N/M]`` lines. A failure raises
     :class:`PetsegError` naming the log, after printing its last lines.
     """
-    command = [sys.executable, *args]
+    command = [sys.executable, '-m', module, *args]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tail: deque[str] = deque(maxlen=25)
     with (
@@ -49,7 +50,6 @@ def run_tool_logged(
         task = progress.add_task(description, total=None)
         process = subprocess.Popen(
             command,
-            cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,27 +27,14 @@ from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.classes import IGNORE_INDEX
 from practicum_work.core.config import short_run_options
 from practicum_work.core.errors import DataLayoutError, PetsegError
-from practicum_work.label_quality.fold_models import FoldModel, train_fold_model
+from practicum_work.core.options import settings_json
+from practicum_work.label_quality.fold_models import FoldModel, read_fold_source, train_fold_model
 from practicum_work.label_quality.folds import fold_members
 from practicum_work.label_quality.oof_predict import predict_heldout
-from practicum_work.label_quality.run import scorable_samples
+from practicum_work.label_quality.run import scorable_pairs
+from practicum_work.label_quality.settings import CrossValidateSettings
 
 SUMMARY_METRICS = ('mDice', 'mIoU', 'aAcc')
-
-
-@dataclass
-class CrossValidateSettings:
-    """Folds and the short-run schedule of each fold model."""
-
-    folds: int = 5
-    iters: int = 400
-    crop: int = 128
-    batch_size: int = 8
-    lr: float | None = None  # None: the config's own learning rate
-    include_val: bool = False
-    workers: int = 2
-    seed: int = 0
-    device: str = 'cpu'
 
 
 def _heldout_areas(model: FoldModel, settings: CrossValidateSettings):
@@ -123,24 +109,26 @@ def run_cross_validate(
     _check(config, data_root, out, settings)
     start = time.monotonic()
     splits = ['train', 'val'] if settings.include_val else ['train']
-    sample_ids, skipped = scorable_samples(data_root, splits)
+    pairs, skipped = scorable_pairs(data_root, splits)
+    sample_ids = list(pairs)
     if len(sample_ids) < settings.folds:
         raise PetsegError(
             f'{len(sample_ids)} usable samples in {data_root} ({", ".join(splits)}) cannot make '
             f'{settings.folds} folds'
         )
     members = fold_members(sample_ids, settings.folds, settings.seed)
+    source = read_fold_source(config, data_root, pairs)  # the config and the files, read once
     with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
         folds, images, confusions, classes, reused = [], [], [], None, 0
         for index, fold in enumerate(members):
             options = short_run_options(
-                config, iters=settings.iters, crop=settings.crop,
+                source.config, iters=settings.iters, crop=settings.crop,
                 batch_size=settings.batch_size, lr=settings.lr, workers=settings.workers,
                 seed=settings.seed + index,
             )  # fmt: skip
             model = train_fold_model(
-                index, settings.folds, fold, sample_ids, config, data_root,
-                out / 'folds' / f'fold_{index}', options,
+                index, settings.folds, fold, sample_ids, source, out / 'folds' / f'fold_{index}',
+                options,
             )  # fmt: skip
             reused += model.reused
             classes, rows = _heldout_areas(model, settings)
@@ -153,7 +141,7 @@ def run_cross_validate(
         document = {
             'config': str(config),
             'data_root': str(data_root),
-            'settings': asdict(settings),
+            'settings': settings_json(settings),
             'samples': len(sample_ids),
             'not_used': skipped,
             'folds_trained': settings.folds - reused,

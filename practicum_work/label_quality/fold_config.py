@@ -12,7 +12,7 @@ from practicum_work.core.config import load_config
 
 
 def fold_training_config(
-    config: str | Path,
+    config: str | Path | Config,
     data_root: str | Path,
     train_lists: dict[str, Path],
     work_dir: Path,
@@ -20,6 +20,7 @@ def fold_training_config(
 ) -> Config:
     """``config`` with its train set replaced by the listed samples of each split.
 
+    ``config``: a file, or a ``Config`` read once for every fold (copied here, not changed).
     ``train_lists`` maps a split to a stem list (PetSegDataset's ``ann_file``); several
     splits become a ``ConcatDataset``. ``options`` are ``--cfg-options`` style overrides
     (e.g. :func:`practicum_work.core.config.short_run_options`).

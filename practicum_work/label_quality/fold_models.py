@@ -4,6 +4,12 @@ A fold model is the user's config trained, with a short-run schedule, on every s
 the fold's members; its folder holds the config, the stem lists, the checkpoint and
 ``fold.json`` with a fingerprint of what defines it (training samples and their bytes, the
 resolved config, the options). A rerun with the same fingerprint reuses the checkpoint.
+
+What every fold shares is read once per run (:func:`read_fold_source`): the user's config and
+the bytes of every sample. Each fold model trains in a process of its own,
+``python -m practicum_work.train`` (MMEngine names a Runner's logger, visualizer and message
+hub ``<config name>_<start second>`` in one global table, every fold's config is
+``config.py``, and ClearML allows one task per process; the process also gives its memory back).
 """
 
 from __future__ import annotations
@@ -13,12 +19,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from practicum_work import train
 from practicum_work.core.atomic import atomic_write_text
 from practicum_work.core.config import load_config
 from practicum_work.core.errors import PetsegError
-from practicum_work.core.tool_runner import repo_path, run_tool_logged
+from practicum_work.core.tool_runner import run_module_logged
 from practicum_work.label_quality.fold_config import fold_training_config
-from practicum_work.label_quality.folds import fingerprint, samples_digest, write_stem_lists
+from practicum_work.label_quality.folds import (
+    file_digests,
+    fingerprint,
+    samples_digest,
+    write_stem_lists,
+)
+
+
+@dataclass
+class FoldSource:
+    """What every fold model of a run starts from, read once."""
+
+    config: Any  # the user's MMEngine Config (each fold copies it)
+    config_text: str  # its resolved text, with its _base_ files: part of each fingerprint
+    data_root: Path
+    digests: dict[str, str]  # split/stem -> sha256 of its image and mask (folds.file_digests)
+
+
+def read_fold_source(
+    config: str | Path, data_root: str | Path, files: dict[str, tuple[Path, ...]]
+) -> FoldSource:
+    """Read ``config`` and hash the ``files`` of every sample (``split/stem`` -> paths) once."""
+    cfg = load_config(config)
+    return FoldSource(cfg, cfg.pretty_text, Path(data_root), file_digests(files))
 
 
 @dataclass
@@ -37,8 +67,7 @@ def train_fold_model(
     folds: int,
     members: list[str],
     all_ids: list[str],
-    config: Path,
-    data_root: Path,
+    source: FoldSource,
     fold_dir: Path,
     options: dict[str, Any],
 ) -> FoldModel:
@@ -48,8 +77,8 @@ def train_fold_model(
     train_ids = [i for i in all_ids if i not in heldout]
     key = fingerprint(
         sorted(train_ids),
-        samples_digest(data_root, train_ids),  # edited masks or images: retrain
-        load_config(config).pretty_text,  # with its _base_ files
+        samples_digest(source.digests, train_ids),  # edited masks or images: retrain
+        source.config_text,
         sorted(options.items()),
     )
     checkpoint = fold_dir / f'iter_{options["train_cfg.max_iters"]}.pth'
@@ -59,12 +88,13 @@ def train_fold_model(
     if reusable and json.loads(marker.read_text()).get('fingerprint') == key:
         return FoldModel(index, fold_dir / 'config.py', checkpoint, heldout_lists, True)
     train_lists = write_stem_lists(train_ids, fold_dir, 'train')
-    cfg = fold_training_config(config, data_root, train_lists, fold_dir, options)
+    cfg = fold_training_config(source.config, source.data_root, train_lists, fold_dir, options)
     cfg.dump(str(fold_dir / 'config.py'))
     # --overwrite: a model of the fold's earlier data (or a broken run) moves to
     # <fold_dir>/previous_runs/ instead of mixing with the new one.
-    run_tool_logged(
-        [str(repo_path('tools/train.py')), str(fold_dir / 'config.py'), '--overwrite'],
+    run_module_logged(
+        train.MODULE,
+        train.command_line(fold_dir / 'config.py', overwrite=True),
         fold_dir / 'train.log',
         f'fold {index + 1}/{folds}: train',
     )

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 
 from practicum_work.core.folds import assign_folds
-from practicum_work.core.layout import pair_split
 
 
 def fold_members(sample_ids: list[str], k: int, seed: int = 0) -> list[list[str]]:
@@ -44,21 +43,27 @@ def fingerprint(*parts: object) -> str:
     return digest.hexdigest()[:16]
 
 
-def samples_digest(data_root: Path, sample_ids: list[str]) -> str:
-    """sha256 of the image and mask bytes of ``sample_ids`` (``split/stem``), in order.
+def file_digests(files: dict[str, tuple[Path, ...]]) -> dict[str, str]:
+    """sha256 of each sample's files (its image and mask bytes), by ``split/stem`` id.
+
+    Read once per run; :func:`samples_digest` combines them for each fold.
+    """
+    digests = {}
+    for sample_id, paths in files.items():
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        digests[sample_id] = digest.hexdigest()
+    return digests
+
+
+def samples_digest(digests: dict[str, str], sample_ids: list[str]) -> str:
+    """One sha256 of the files of ``sample_ids`` (ids and :func:`file_digests`, in id order).
 
     Part of a fold model's fingerprint, so that a rerun after masks (or images) were edited
     retrains instead of reusing models trained on the old files.
     """
-    wanted = set(sample_ids)
-    files: dict[str, tuple[Path, Path]] = {}
-    for split in sorted({sample_id.split('/', 1)[0] for sample_id in sample_ids}):
-        for pair in pair_split(data_root, split).pairs:
-            if f'{split}/{pair.stem}' in wanted:
-                files[f'{split}/{pair.stem}'] = (pair.image_path, pair.mask_path)
     digest = hashlib.sha256()
-    for sample_id in sorted(wanted):
-        digest.update(sample_id.encode())
-        for path in files.get(sample_id, ()):
-            digest.update(path.read_bytes())
+    for sample_id in sorted(set(sample_ids)):
+        digest.update(f'{sample_id}\0{digests[sample_id]}\0'.encode())
     return digest.hexdigest()

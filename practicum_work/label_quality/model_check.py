@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from practicum_work.core.classes import CLASSES, IGNORE_INDEX
-
-DEFAULT_MIN_IOU = 0.5
+from practicum_work.label_quality.settings import DEFAULT_MIN_IOU
 
 
 @dataclass

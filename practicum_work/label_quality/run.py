@@ -16,11 +16,16 @@ from practicum_work.core.config import short_run_options
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.core.image_io import unusable_pair_reason
 from practicum_work.core.layout import MASK_DIR, pair_split
+from practicum_work.core.options import settings_json
+from practicum_work.data.checks.label_quality import LabelQuality
 from practicum_work.data.dataset_copy import copy_dataset
-from practicum_work.label_quality.fold_models import train_fold_model
+from practicum_work.label_quality.fold_models import (
+    FoldSource,
+    read_fold_source,
+    train_fold_model,
+)
 from practicum_work.label_quality.folds import fold_members
 from practicum_work.label_quality.model_check import (
-    DEFAULT_MIN_IOU,
     HeldoutAgreement,
     describe_weakness,
     weak_classes,
@@ -29,27 +34,7 @@ from practicum_work.label_quality.oof_predict import predict_heldout
 from practicum_work.label_quality.panels import write_worst_panels
 from practicum_work.label_quality.proposals import changed_pixels, propose_mask
 from practicum_work.label_quality.scoring import image_quality
-
-
-@dataclass
-class LabelQualitySettings:
-    """How folds are trained and images are scored (the CLI's options)."""
-
-    folds: int = 5
-    iters: int = 400
-    crop: int = 128
-    batch_size: int = 8
-    lr: float | None = 6e-4
-    include_val: bool = False
-    temperature: float = 0.1
-    confidence: float = 0.9
-    flag_share: float = 0.01
-    worst_k: int = 12
-    min_model_iou: float = DEFAULT_MIN_IOU
-    allow_weak_models: bool = False
-    seed: int = 0
-    workers: int = 2
-    device: str = 'cpu'
+from practicum_work.label_quality.settings import LabelQualitySettings
 
 
 @dataclass
@@ -92,9 +77,11 @@ class LabelQualityReport:
         return [image for image in self.images if image.flagged]
 
 
-def scorable_samples(data_root: Path, splits: list[str]) -> tuple[list[str], dict[str, str]]:
-    """``split/stem`` ids that can be scored, and the others with the reason."""
-    usable, skipped = [], {}
+def scorable_pairs(
+    data_root: Path, splits: list[str]
+) -> tuple[dict[str, tuple[Path, Path]], dict[str, str]]:
+    """``split/stem`` -> (image, mask) of the samples that can be scored; the others' reasons."""
+    usable, skipped = {}, {}
     for split in splits:
         pairing = pair_split(data_root, split)
         if not pairing.mask_dir.is_dir():
@@ -106,22 +93,27 @@ def scorable_samples(data_root: Path, splits: list[str]) -> tuple[list[str], dic
             if reason:
                 skipped[f'{split}/{pair.stem}'] = reason
             else:
-                usable.append(f'{split}/{pair.stem}')
+                usable[f'{split}/{pair.stem}'] = (pair.image_path, pair.mask_path)
     return usable, skipped
+
+
+def scorable_samples(data_root: Path, splits: list[str]) -> tuple[list[str], dict[str, str]]:
+    """``split/stem`` ids that can be scored, and the others with the reason."""
+    usable, skipped = scorable_pairs(data_root, splits)
+    return list(usable), skipped
 
 
 def _train_fold(
     index: int,
     members: list[str],
     all_ids: list[str],
-    config: Path,
-    data_root: Path,
+    source: FoldSource,
     fold_dir: Path,
     settings: LabelQualitySettings,
 ) -> tuple[Path, dict[str, Path], bool]:
     """Train (or reuse) the model of one fold; return its config, held-out lists, reused flag."""
     options = short_run_options(
-        config,
+        source.config,
         iters=settings.iters,
         crop=settings.crop,
         batch_size=settings.batch_size,
@@ -129,9 +121,7 @@ def _train_fold(
         workers=settings.workers,
         seed=settings.seed + index,
     )
-    model = train_fold_model(
-        index, settings.folds, members, all_ids, config, data_root, fold_dir, options
-    )
+    model = train_fold_model(index, settings.folds, members, all_ids, source, fold_dir, options)
     return model.config, model.heldout_lists, model.reused
 
 
@@ -153,6 +143,13 @@ def _write_scores(report: Path, images: list[ScoredImage]) -> None:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction='ignore')
         writer.writeheader()
         writer.writerows(rows)
+
+
+def _write_findings(report: Path, images: list[ScoredImage]) -> None:
+    """findings.json: the images that meet the flag rule, as the one record (core.findings)."""
+    findings = LabelQuality.findings([asdict(image) for image in images], report)
+    text = json.dumps([finding.to_json() for finding in findings], indent=2)
+    (report / 'findings.json').write_text(text)
 
 
 def _check_inputs(
@@ -219,12 +216,13 @@ def _score_prediction(
     )
 
 
-def _run_fold(index, members, sample_ids, config, data_root, out, report, settings, scoring):
+def _run_fold(index, members, sample_ids, source, out, report, settings, scoring):
     """Train (or reuse) one fold's model and score the images it held out."""
     fold_start = time.monotonic()
+    data_root = source.data_root
     fold_dir = out / 'folds' / f'fold_{index}'
     fold_config, heldout, was_reused = _train_fold(
-        index, members, sample_ids, config, data_root, fold_dir, settings
+        index, members, sample_ids, source, fold_dir, settings
     )
     scoring.reused += was_reused
     scoring.trained += not was_reused
@@ -246,7 +244,7 @@ def _run_fold(index, members, sample_ids, config, data_root, out, report, settin
 
 def _summary(settings, data_root, config, scoring, not_scored, heldout_iou, weak, trusted):
     return {
-        'settings': asdict(settings),
+        'settings': settings_json(settings),
         'data_root': str(data_root),
         'config': str(config),
         'scored': len(scoring.images),
@@ -281,6 +279,7 @@ def _finish_report(report, scoring, settings, data_root, config, not_scored):
     for rank, image in enumerate(images, start=1):
         image.rank = rank
     _write_scores(report, images)
+    _write_findings(report, images)
     write_worst_panels(report, images[: settings.worst_k])
     summary = _summary(settings, data_root, config, scoring, not_scored, heldout_iou, weak, trusted)
     (report / 'summary.json').write_text(json.dumps(summary, indent=2))
@@ -302,19 +301,21 @@ def run_label_quality(
     propose_out = Path(propose_out) if propose_out is not None else None
     _check_inputs(data_root, config, out, propose_out, overwrite)
     splits = ['train', 'val'] if settings.include_val else ['train']
-    sample_ids, not_scored = scorable_samples(data_root, splits)
+    pairs, not_scored = scorable_pairs(data_root, splits)
+    sample_ids = list(pairs)
     if len(sample_ids) < settings.folds:
         raise PetsegError(
             f'{len(sample_ids)} usable samples in {data_root} ({", ".join(splits)}) cannot make '
             f'{settings.folds} folds'
         )
     folds = fold_members(sample_ids, settings.folds, settings.seed)
+    source = read_fold_source(config, data_root, pairs)
     scoring = _Scoring()
     with atomic_output_dir(out / 'report', overwrite=overwrite) as report:
         for sub in ('issue_maps', 'predictions', 'panels', 'proposals'):
             (report / sub).mkdir()
         for index, members in enumerate(folds):
-            _run_fold(index, members, sample_ids, config, data_root, out, report, settings, scoring)
+            _run_fold(index, members, sample_ids, source, out, report, settings, scoring)
         heldout_iou, weak, trusted = _finish_report(
             report, scoring, settings, data_root, config, not_scored
         )
@@ -339,7 +340,7 @@ def run_label_quality(
         folds_reused=scoring.reused,
         wall_time_s=round(time.monotonic() - start, 1),
         proposal_dir=proposal_dir,
-        settings=asdict(settings),
+        settings=settings_json(settings),
         fold_times=scoring.fold_times,
         heldout_iou=heldout_iou,
         weak_classes=weak,

@@ -18,20 +18,18 @@ SCALE = 'test_dataloader.dataset.pipeline.1.scale=(64,64)'
 
 def _best_worst(checkpoint: Path, data_root: Path, out: Path, *extra: str) -> int:
     return main([
-        'best-worst', '--config', HYP1, '--checkpoint', str(checkpoint),
+        'best-worst', HYP1, str(checkpoint),
         '--data-root', str(data_root), '--out', str(out), '--workers', '0', '--k', '2',
         *extra, '--cfg-options', SCALE,
     ])  # fmt: skip
 
 
 def test_missing_checkpoint_and_existing_output_are_one_line_errors(tmp_path, capsys):
-    assert main(['best-worst', '--config', HYP1, '--checkpoint', str(tmp_path / 'no.pth'),
-                 '--out', str(tmp_path / 'o')]) == 2  # fmt: skip
+    assert main(['best-worst', HYP1, str(tmp_path / 'no.pth'), '--out', str(tmp_path / 'o')]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == f'petseg best-worst: error: checkpoint {tmp_path / "no.pth"} does not exist'
     (tmp_path / 'o').mkdir()
-    assert main(['best-worst', '--config', HYP1, '--checkpoint', 'x.pth',
-                 '--out', str(tmp_path / 'o')]) == 2  # fmt: skip
+    assert main(['best-worst', HYP1, 'x.pth', '--out', str(tmp_path / 'o')]) == 2
     assert 'already exists; pass --overwrite' in capsys.readouterr().err
 
 

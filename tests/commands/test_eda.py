@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from practicum_work.cli import main
 
 
@@ -15,11 +17,11 @@ def test_scan_exit_codes_and_summary(noisy_dataset, tmp_path, capsys):
     assert 'petseg eda' in printed and 'report.json' in printed
     report = json.loads((out / 'report.json').read_text())
     assert report['splits'] == ['test'] and len(report['overlays']['random']) == 1
-    assert main([*args, '--overwrite', '--tiny-fg-pixels', '5', '--fail-on', 'error']) == 1
+    assert main([*args, '--overwrite', '--min-fg-share', '0.01', '--fail-on', 'error']) == 1
     printed = capsys.readouterr().out
     assert 'truncated_image' in printed and 'stray_values' in printed
     assert 'exit 1 (--fail-on error)' in printed
-    assert json.loads((out / 'report.json').read_text())['settings']['tiny_fg_pixels'] == 5
+    assert json.loads((out / 'report.json').read_text())['settings']['min_fg_share'] == 0.01
 
 
 def test_cannot_run_is_one_line_and_exit_2(tmp_path, capsys):
@@ -40,11 +42,18 @@ def test_default_out_is_named_after_the_data_root(tmp_path, monkeypatch):
     assert (tmp_path / 'work_dirs' / 'eda' / 'my_pets' / 'report.json').is_file()
 
 
-def test_cli_defaults_agree_with_the_library():
-    from practicum_work.cli import build_parser
-    from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS
-    from practicum_work.data.eda.run import DEFAULT_OVERLAYS
-
-    args = build_parser().parse_args(['eda', '--data-root', 'x'])
-    assert (args.overlays, args.tiny_fg_pixels) == (DEFAULT_OVERLAYS, DEFAULT_TINY_FG_PIXELS)
-    assert args.fail_on == 'never' and args.splits is None and args.out is None
+@pytest.mark.parametrize(
+    ('option', 'value', 'message'),
+    [
+        ('--min-fg-share', '1.5', '--min-fg-share must be in [0, 1)'),
+        ('--overlays', '-1', '--overlays must be >= 0'),
+        ('--flagged-overlays', 'many', '--flagged-overlays takes a number'),
+    ],
+)
+def test_bad_option_values_are_one_line_and_exit_2(tmp_path, capsys, option, value, message):
+    (tmp_path / 'd' / 'img' / 'train').mkdir(parents=True)
+    argv = ['eda', '--data-root', str(tmp_path / 'd'), '--out', str(tmp_path / 'o')]
+    assert main([*argv, option, value]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err
+    assert not (tmp_path / 'o').exists()

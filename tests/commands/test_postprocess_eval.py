@@ -14,7 +14,7 @@ from tests.conftest import HYP1
 def test_grid_on_val_choice_applied_to_test(hyp1_run, tiny_dataset, tmp_path, capsys):
     out = tmp_path / 'pp'
     code = main([
-        'postprocess-eval', '--config', HYP1, '--checkpoint', str(hyp1_run / 'iter_4.pth'),
+        'postprocess-eval', HYP1, str(hyp1_run / 'iter_4.pth'),
         '--data-root', str(tiny_dataset), '--grid', '64,4,16', '--out', str(out),
         '--workers', '0', '--cfg-options', 'test_dataloader.dataset.pipeline.1.scale=(64,64)',
     ])  # fmt: skip

@@ -141,8 +141,9 @@ def test_propose_is_refused_when_the_fold_models_are_weak(noisy_tiny, tmp_path):
 
 
 @pytest.mark.slow
-def test_rerun_reuses_fold_models_and_refuses_an_existing_report(noisy_tiny, tmp_path):
-    out = tmp_path / 'lq'
+def test_rerun_reuses_fold_models_and_refuses_an_existing_report(noisy_tiny, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a folder of the user's, not the clone: a relative out works
+    out = Path('lq')
     settings = LabelQualitySettings(**SETTINGS)
     first = run_label_quality(noisy_tiny, CONFIG, out, settings)
     assert (first.folds_trained, first.folds_reused) == (2, 0)
