@@ -51,7 +51,7 @@ WORK = REPO / 'work_dirs' / 'benchmarks' / 'label_fix_data'
 ISSUE_OF = {
     'stray_values': 'stray_values',
     'size_mismatch': 'size_mismatch',
-    'truncated_image': 'image_unreadable',
+    'truncated_image': 'truncated_image',
     'image_without_mask': 'image_without_mask',
     'mask_without_image': 'mask_without_image',
     'rgb_mask': 'rgb_mask',
@@ -267,7 +267,6 @@ def run_seed(
 ) -> dict:
     """Time the dry run (and the cleaned copy), score the plan."""
     from practicum_work.data.label_fix.run import (
-        ApplyPlanSettings,
         FixLabelsSettings,
         apply_saved_plan,
         run_fix_labels,
@@ -295,7 +294,7 @@ def run_seed(
         start = time.perf_counter()
         out = WORK / f'{root.name}_clean_v1'
         apply_saved_plan(
-            ApplyPlanSettings(dry.plan_dir, out, overwrite=True, workers=workers,
+            FixLabelsSettings(apply=dry.plan_dir, out=out, overwrite=True, workers=workers,
                               show_progress=False),
             lambda _: None,
         )  # fmt: skip

@@ -12,7 +12,7 @@ from pathlib import Path
 from practicum_work.data.noise_injection import NOISE_TYPES
 
 # Injected faults a technical scan must find; ``swap`` is semantic (the mask is well formed),
-# it is for label-fix tools. Each noise type is reported under the anomaly type of its name.
+# it is for label-fix tools. Each noise type is reported under the kind of finding of its name.
 TECHNICAL_NOISE_TYPES: tuple[str, ...] = tuple(t for t in NOISE_TYPES if t != 'swap')
 
 
@@ -26,7 +26,7 @@ def score_report(report: dict, truth: dict) -> dict:
 
     An injected fault counts as found when an item of the same split, stem and type exists.
     """
-    found = {(i['split'], i['stem'], i['anomaly_type']) for i in report['items']}
+    found = {(i['split'], i['stem'], i['kind']) for i in report['items']}
     expected = [i for i in truth['items'] if i['type'] in TECHNICAL_NOISE_TYPES]
     missed = [i for i in expected if (i['split'], i['stem'], i['type']) not in found]
     noisy = {(i['split'], i['stem']) for i in truth['items']}

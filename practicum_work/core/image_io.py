@@ -18,10 +18,11 @@ PNG with its ``IEND`` chunk. Only when that marker is missing does PIL decode th
 trailing bytes pass). Masks are PNG: the colour type in the ``IHDR`` header tells grayscale,
 palette, RGB and 16-bit apart without decoding (OpenCV would expand a palette to BGR).
 
-JPEG images are validated by decoding them at 1/8 scale (libjpeg DCT scaling): every byte of
-entropy-coded data is still decoded, so damaged data fails exactly as in a full decode, but the
-full-size inverse DCT and colour conversion, which no check needs, are skipped. Size and
-channels come from the JPEG frame header (SOF).
+JPEG images are validated by decoding their luminance at full resolution: every byte of
+entropy-coded data is still decoded, so damaged data fails exactly as in a colour decode, but
+the chroma's inverse DCT and the colour conversion, which no check needs, are skipped (about
+as fast as the 1/8-scale decode it replaced, and the checks get full-resolution grey levels,
+e.g. for sharpness). Size and channels come from the JPEG frame header (SOF).
 """
 
 from __future__ import annotations
@@ -271,10 +272,12 @@ def _mode_from_array(pixels: np.ndarray) -> str:
     return mode
 
 
-def read_image(path: str | Path) -> Decoded:
-    """Validate an image: JPEG decoded at 1/8 scale (see module doc), PNG decoded fully.
+def read_image(path: str | Path, colour: bool = False) -> Decoded:
+    """Validate an image: a JPEG's luminance decoded (see module doc), a PNG decoded fully.
 
-    ``pixels`` holds whatever was decoded (reduced for JPEG); size and mode are the file's.
+    ``pixels`` holds what was decoded (a JPEG's grey levels at full resolution, or its colours
+    with ``colour``, as BGR; a PNG as stored, OpenCV channel order: :func:`decoded_rgb` makes
+    RGB of either); size and mode are the file's.
     """
     data, decoded = _read(path)
     if data is None:
@@ -287,8 +290,7 @@ def read_image(path: str | Path) -> Decoded:
         header = jpeg_header(data)
         if header is not None:
             width, height, components = header
-            flag = cv2.IMREAD_REDUCED_GRAYSCALE_8 if components == 1 else cv2.IMREAD_REDUCED_COLOR_8
-            pixels = cv2.imdecode(buffer, flag)
+            pixels = cv2.imdecode(buffer, cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE)
             if pixels is not None:
                 decoded.pixels, decoded.width, decoded.height = pixels, width, height
                 decoded.mode = _JPEG_MODES.get(components, f'{components}ch')
@@ -382,6 +384,11 @@ def _as_rgb(pixels: np.ndarray, bgr: bool) -> np.ndarray:
         return np.dstack([pixels[..., 0]] * 3)
     rgb = pixels[..., :3]
     return np.ascontiguousarray(rgb[..., ::-1] if bgr else rgb)
+
+
+def decoded_rgb(decoded: Decoded) -> np.ndarray:
+    """The RGB uint8 pixels of an image :func:`read_image` decoded (grey levels replicated)."""
+    return _as_rgb(decoded.pixels, bgr=True)
 
 
 def read_image_for_display(path: str | Path) -> tuple[np.ndarray | None, str]:

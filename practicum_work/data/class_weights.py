@@ -24,8 +24,8 @@ from practicum_work.core.image_io import UnreadableFileError, read_label_map, un
 from practicum_work.core.layout import pair_split
 from practicum_work.core.mask_encoding import detect_mask_encoding
 from practicum_work.core.progress import ordered_map
+from practicum_work.data.settings import CLASS_WEIGHT_METHODS as METHODS
 
-METHODS: tuple[str, ...] = ('inverse', 'sqrt', 'log', 'median-freq')
 CONFIG_KEY = 'model.decode_head.loss_decode.class_weight'
 ENET_C = 1.02
 

@@ -45,12 +45,11 @@ from practicum_work.core.mask_encoding import (
 )
 from practicum_work.core.mask_palettes import COLOUR_PALETTES, INDEX_PALETTES, Palette
 from practicum_work.core.progress import ordered_map
+from practicum_work.data.settings import BORDER_MODES, NAME_CONVENTIONS
+from practicum_work.data.settings import MASK_SOURCES as SOURCES
 
-SOURCES: tuple[str, ...] = ('0-255', '0-1', 'trimap', 'rgb', 'palette')
 PET_ONLY_SOURCES = frozenset({'0-255', '0-1', 'trimap'})  # need a species (or binary)
 PALETTE_SOURCES = frozenset({'rgb', 'palette'})
-NAME_CONVENTIONS: tuple[str, ...] = ('oxford',)
-BORDER_MODES: tuple[str, ...] = ('ignore', 'pet')
 TOOL = 'petseg convert-masks'
 BINARY_PET = 1  # the binary configs' pet id (MergePetClasses' pet_label)
 THRESHOLD_0_255 = 128

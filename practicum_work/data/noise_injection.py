@@ -39,7 +39,7 @@ dataset and never inside it: tools must not read it, only tests and benchmarks.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
@@ -49,47 +49,20 @@ from PIL import Image
 from practicum_work.core.classes import BACKGROUND, CAT, CLASSES, DOG, PALETTE
 from practicum_work.core.errors import PetsegError
 from practicum_work.core.image_io import read_image_rgb, read_label_map
+from practicum_work.data.noise_presets import (  # noqa: F401 (re-exported: the noise vocabulary)
+    FILE_FAULTS_PER_SPLIT,
+    LABEL_RATES,
+    NOISE_PRESETS,
+    NOISE_TYPES,
+    NOISY_SPLITS,
+    PRESETS,
+    NoisePreset,
+)
 
-NOISY_SPLITS: tuple[str, ...] = ('train', 'val')  # the default; test stays clean
-# Fraction of a split's images (at least one each).
-LABEL_RATES: dict[str, float] = {
-    'swap': 0.10,
-    'empty_mask': 0.02,
-    'tiny_mask': 0.02,
-    'stray_values': 0.015,
-}
-# Exactly this many per noisy split.
-FILE_FAULTS_PER_SPLIT: dict[str, int] = {
-    'size_mismatch': 1,
-    'truncated_image': 1,
-    'image_without_mask': 1,
-    'mask_without_image': 1,
-    'rgb_mask': 1,
-    'palette_mask': 1,
-    'grayscale_image': 1,
-}
-NOISE_TYPES: tuple[str, ...] = (*LABEL_RATES, *FILE_FAULTS_PER_SPLIT)
 STRAY_VALUES: tuple[int, ...] = (3, 128, 254)
 TINY_WINDOW = 3  # tiny masks keep the foreground inside one 3x3 window
 _NOISE_STREAM = 7_919  # separates the noise random stream from the rendering streams
 _SPLIT_INDEX = {'train': 0, 'val': 1, 'test': 2}
-
-
-@dataclass(frozen=True)
-class NoisePreset:
-    """Rates (share of a split, at least one) and fixed counts per noisy split."""
-
-    rates: dict[str, float] = field(default_factory=dict)
-    per_split: dict[str, int] = field(default_factory=dict)
-
-
-PRESETS: dict[str, NoisePreset] = {
-    'default': NoisePreset(dict(LABEL_RATES), dict(FILE_FAULTS_PER_SPLIT)),
-    'swaps-only': NoisePreset({'swap': LABEL_RATES['swap']}),
-    'labels-only': NoisePreset(dict(LABEL_RATES)),
-    'files-only': NoisePreset({}, dict(FILE_FAULTS_PER_SPLIT)),
-}
-NOISE_PRESETS: tuple[str, ...] = (*PRESETS, 'none')  # demo-data also renders clean data
 
 
 @dataclass(frozen=True)

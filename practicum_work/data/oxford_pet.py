@@ -36,10 +36,10 @@ from practicum_work.core.image_io import (
 from practicum_work.core.layout import IMAGE_DIR, MASK_DIR
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.convert_masks import species_from_name
+from practicum_work.data.settings import BORDER_MODES
 
 TRIMAP_PET, TRIMAP_BACKGROUND, TRIMAP_BORDER = 1, 2, 3
 SPECIES_CLASS = {1: CAT, 2: DOG}
-BORDER_MODES = ('ignore', 'pet')
 JPEG_QUALITY = 95
 
 

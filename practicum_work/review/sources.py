@@ -1,5 +1,10 @@
 """What a review looks at: the flagged samples of a fix-labels plan, an eda report or a
 label-quality report, each with its evidence and what the tool proposes.
+
+Every report holds its findings as the one record (:class:`~practicum_work.core.findings.
+Finding`: eda's ``items``, label-quality's ``findings.json``, the plan's items' ``findings``);
+:func:`review_items` turns findings into review items, whichever tool made them. A plan adds
+its decisions (the status, the mask changes ``accept`` applies).
 """
 
 from __future__ import annotations
@@ -9,7 +14,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from practicum_work.core.errors import DataLayoutError, PetsegError
-from practicum_work.core.layout import IMAGE_SUFFIXES, MASK_SUFFIX, split_dirs
+from practicum_work.core.findings import (
+    DROP,
+    RELABEL,
+    SEVERITIES,
+    SWAP,
+    USE_PROPOSAL,
+    Finding,
+    strongest_action,
+)
+from practicum_work.core.layout import IMAGE_DIR, IMAGE_SUFFIXES, MASK_DIR, MASK_SUFFIX, split_dirs
+from practicum_work.data.checks.label_quality import LabelQuality
 from practicum_work.data.label_fix.human_decisions import (
     SPECIES_CHANGES,
     proposed_species_changes,
@@ -17,6 +32,8 @@ from practicum_work.data.label_fix.human_decisions import (
 )
 
 DECISIONS_FILE = 'decisions.json'
+# A finding's proposed action -> what ``accept`` means in review (human_decisions.ACTIONS).
+_SUGGESTION = {DROP: 'drop', RELABEL: 'relabel', SWAP: 'swap', USE_PROPOSAL: 'accept'}
 
 
 @dataclass
@@ -141,74 +158,83 @@ def _files_by_stem(root: Path, split: str) -> tuple[dict[str, str], dict[str, st
     return found[0], found[1]
 
 
-def _eda_items(report: dict, data_root: Path) -> list[ReviewItem]:
-    """One item per flagged sample, with its image and its mask whichever file the finding
-    names (a mask finding is judged against the photo)."""
-    grouped: dict[tuple[str, str], list[dict]] = {}
-    for entry in report['items']:
-        if entry.get('stem') is not None and entry['anomaly_type'] != 'unexpected_file':
-            grouped.setdefault((entry['split'], entry['stem']), []).append(entry)
+def _evidence_view(findings: list[Finding]) -> dict:
+    """The findings' evidence as the page shows it: one row per figure (later wins)."""
+    shown: dict = {}
+    for finding in findings:
+        for name, value in finding.evidence.items():
+            if isinstance(value, dict):
+                value = ', '.join(f'{k}: {v}' for k, v in value.items())
+            elif isinstance(value, list):
+                value = 'x'.join(map(str, value))
+            shown[name.replace('_', ' ')] = value
+    return shown
+
+
+def review_items(
+    findings: list[Finding], data_root: Path, report_dir: Path | None = None
+) -> list[ReviewItem]:
+    """One item per sample with findings (first-seen order), with its image and its mask
+    whichever file a finding names (a mask finding is judged against the photo).
+
+    Findings without a stem are about a split, the dataset or a file that is no sample, and
+    have no item. The status is the worst severity; ``accept`` means the strongest proposed
+    action (a proposed mask only when its file, relative to ``report_dir``, exists).
+    """
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.stem is not None:
+            grouped.setdefault((finding.split, finding.stem), []).append(finding)
     listed = {split: _files_by_stem(data_root, split) for split in {s for s, _ in grouped}}
     items = []
     for (split, stem), found in grouped.items():
-        severity = 'error' if any(f['severity'] == 'error' for f in found) else 'warning'
-        types = [f['anomaly_type'] for f in found]
-        files = [f['file'] for f in found if f.get('file')]
+        files = [f.file for f in found if f.file]
         images, masks = listed[split]
-        image = next((f for f in files if f.startswith('img/')), images.get(stem))
-        mask = next((f for f in files if f.startswith('labels/')), masks.get(stem))
-        suggestion = 'drop' if severity == 'error' else 'keep'
-        if {'empty_mask', 'tiny_mask'} & set(types):
-            suggestion = 'relabel'
+        image = next((f for f in files if f.startswith(f'{IMAGE_DIR}/')), images.get(stem))
+        mask = next((f for f in files if f.startswith(f'{MASK_DIR}/')), masks.get(stem))
+        proposal = next((f.evidence['proposal'] for f in found if f.evidence.get('proposal')), None)
+        if proposal is not None and report_dir is not None:
+            proposal = report_dir / proposal
+        proposal_file = str(proposal) if proposal and Path(proposal).is_file() else None
+        suggestion = _SUGGESTION.get(strongest_action(found), 'keep')
+        if suggestion == 'accept' and proposal_file is None:
+            suggestion = 'keep'
         items.append(
             ReviewItem(
-                f'{split}/{stem}',
-                split,
-                stem,
-                image,
-                mask,
-                severity,
-                types,
-                [f['message'] for f in found],
-                {},
-                suggestion,
+                id=f'{split}/{stem}',
+                split=split,
+                stem=stem,
+                image=image,
+                mask=mask,
+                status=min((f.severity for f in found), key=SEVERITIES.index),
+                issues=[f.kind for f in found],
+                reasons=[f.message for f in found],
+                evidence=_evidence_view(found),
+                suggestion=suggestion,
+                proposal_file=proposal_file,
             )
         )
     return items
 
 
-def _label_quality_items(folder: Path, scores: list[dict]) -> list[ReviewItem]:
-    items = []
-    for entry in scores:
-        if not entry.get('meets_flag_rule'):
-            continue
-        name = f'{entry["split"]}_{entry["stem"]}.png'
-        proposal = folder / 'proposals' / name
-        evidence = {
-            'score': entry['score'],
-            'contradicted share': entry['contradicted_share'],
-            'dominant contradiction': entry['dominant_contradiction'],
-            'fold': entry['fold'],
-            'rank': entry['rank'],
-        }
-        items.append(
-            ReviewItem(
-                id=f'{entry["split"]}/{entry["stem"]}',
-                split=entry['split'],
-                stem=entry['stem'],
-                image=f'img/{entry["split"]}/{Path(entry["image"]).name}',
-                mask=f'labels/{entry["split"]}/{entry["stem"]}.png',
-                status='flagged' if entry['flagged'] else 'meets the flag rule',
-                issues=[entry['dominant_contradiction'] or 'contradiction'],
-                reasons=[
-                    f'{entry["contradicted_share"]:.1%} of the pixels confidently '
-                    f'contradicted ({entry["dominant_contradiction"]})'
-                ],
-                evidence=evidence,
-                suggestion='accept' if proposal.is_file() else 'keep',
-                proposal_file=str(proposal) if proposal.is_file() else None,
-            )
-        )
+def _eda_items(report: dict, data_root: Path, path: Path) -> list[ReviewItem]:
+    """The samples an eda report flags (its items are findings)."""
+    if report['items'] and 'kind' not in report['items'][0]:
+        raise PetsegError(f'{path} was written by an older petseg eda: run petseg eda again')
+    return review_items([Finding.from_json(item) for item in report['items']], data_root)
+
+
+def _label_quality_items(folder: Path, data_root: Path) -> list[ReviewItem]:
+    """The images label-quality flags: ``findings.json`` beside the scores (an older report:
+    made from its scores.json)."""
+    if (folder / 'findings.json').is_file():
+        findings = [Finding.from_json(f) for f in _read_json(folder / 'findings.json')]
+    else:
+        findings = LabelQuality.findings(_read_json(folder / 'scores.json'), folder)
+    items = review_items(findings, data_root, folder)
+    flagged = {(f.split, f.stem): f.evidence.get('flagged') for f in findings}
+    for item in items:
+        item.status = 'flagged' if flagged[(item.split, item.stem)] else 'meets the flag rule'
     return items
 
 
@@ -233,13 +259,15 @@ def load_source(path: str | Path) -> ReviewSource:
     if (folder / 'report.json').is_file():
         report = _read_json(folder / 'report.json')
         root = Path(report['data_root'])
-        return ReviewSource('eda', folder, root, _eda_items(report, root))
+        items = _eda_items(report, root, folder / 'report.json')
+        return ReviewSource('eda', folder, root, items)
     report_dir = folder / 'report' if (folder / 'report' / 'scores.json').is_file() else folder
     if (report_dir / 'scores.json').is_file() and (report_dir / 'summary.json').is_file():
         summary = _read_json(report_dir / 'summary.json')
-        scores = _read_json(report_dir / 'scores.json')
-        items = _label_quality_items(report_dir, scores)
-        return ReviewSource('label-quality', report_dir, Path(summary['data_root']), items)
+        root = Path(summary['data_root'])
+        return ReviewSource(
+            'label-quality', report_dir, root, _label_quality_items(report_dir, root)
+        )
     raise DataLayoutError(
         f'{folder} holds no plan.json (fix-labels --dry-run), report.json (eda) or '
         'report/scores.json (label-quality)'

@@ -119,14 +119,20 @@ def test_the_console_gets_one_line_instead_of_the_startup_record(tmp_path, capsy
 
     log_file = tmp_path / 'run.log'
     logger = MMLogger.get_instance('quiet_test', log_file=str(log_file), log_level='INFO')
-    quiet_console(logger)
-    logger.info('\n' + '-' * 60 + '\nSystem environment:\n    sys.platform: linux')
-    logger.info('Config:\nmodel = dict()')
-    logger.info('paramwise_options -- backbone.x:lr=6e-05')
-    logger.info('Iter(train) [1/4]  lr: 6e-05')
-    for handler in logger.handlers:
-        handler.flush()
-    console = capsys.readouterr().out
+    try:
+        quiet_console(logger)
+        logger.info('\n' + '-' * 60 + '\nSystem environment:\n    sys.platform: linux')
+        logger.info('Config:\nmodel = dict()')
+        logger.info('paramwise_options -- backbone.x:lr=6e-05')
+        logger.info('Iter(train) [1/4]  lr: 6e-05')
+        for handler in logger.handlers:
+            handler.flush()
+        console = capsys.readouterr().out
+    finally:  # its console handler holds capsys' stream, closed after this test
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()
+        MMLogger._instance_dict.pop('quiet_test', None)
     assert 'Iter(train) [1/4]' in console
     assert 'System environment' not in console and 'Config:' not in console
     assert 'paramwise_options' not in console

@@ -32,7 +32,12 @@ def _logger_streams() -> list[logging.StreamHandler]:
 
     handlers = []
     for logger in MMLogger._instance_dict.values():
-        handlers += [h for h in logger.handlers if type(h) is logging.StreamHandler]  # no files
+        handlers += [
+            h
+            for h in logger.handlers
+            if type(h) is logging.StreamHandler  # no files
+            and not getattr(h.stream, 'closed', False)  # a test's captured stream, gone
+        ]
     return handlers
 
 

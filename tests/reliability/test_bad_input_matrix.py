@@ -77,11 +77,11 @@ EXPECTED: dict[str, dict[str, Expect]] = {
         **ERROR_ROWS,
     },
     'fix-labels': {
-        'zero_byte_image': Expect('flagged', 'left_out image_unreadable'),
-        'zero_byte_mask': Expect('flagged', 'left_out mask_unreadable'),
-        'truncated_jpeg': Expect('flagged', 'left_out image_unreadable'),
-        'text_named_png': Expect('flagged', 'left_out mask_unreadable'),
-        'mask_16bit': Expect('flagged', 'fix mask_mode'),
+        'zero_byte_image': Expect('flagged', 'left_out unreadable_image'),
+        'zero_byte_mask': Expect('flagged', 'left_out unreadable_mask'),
+        'truncated_jpeg': Expect('flagged', 'left_out truncated_image'),
+        'text_named_png': Expect('flagged', 'left_out unreadable_mask'),
+        'mask_16bit': Expect('flagged', 'fix mask_16bit'),
         'rgba_image': HANDLED,
         'grayscale_image': HANDLED,
         'rgb_mask': Expect('flagged', 'fix rgb_mask'),
@@ -196,7 +196,7 @@ def _report_lines(tool: str, out: Path, stdout: str) -> list[str]:
     """One line per finding of the tool's own report: the file it names and the problem."""
     if tool == 'eda':
         report = json.loads((out / 'report.json').read_text(encoding='utf-8'))
-        return [f'{i["file"]}: {i["anomaly_type"]}: {i["message"]}' for i in report['items']]
+        return [f'{i["file"]}: {i["kind"]}: {i["message"]}' for i in report['items']]
     if tool == 'fix-labels':
         manifest = json.loads((out / 'manifest.json').read_text(encoding='utf-8'))
         return [

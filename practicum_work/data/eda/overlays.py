@@ -15,7 +15,7 @@ import numpy as np
 
 from practicum_work.core.colours import colourise_mask
 from practicum_work.core.image_io import read_image_for_display, read_mask
-from practicum_work.data.eda.checks import mask_class_ids
+from practicum_work.data.checks.sample import class_ids
 from practicum_work.vis.panels import Tile, class_legend, compose_panel, save_png
 
 TILE = 256  # tile height in pixels
@@ -37,7 +37,7 @@ def load_mask_for_display(path: Path) -> tuple[np.ndarray | None, str]:
     mask = read_mask(path)
     if mask.pixels is None:
         return None, f'mask {mask.problem or "unreadable"}'
-    labels = mask_class_ids(mask, '', lambda *_: None)
+    labels, _ = class_ids(mask)
     if labels is None:
         pixels = mask.pixels
         return np.ascontiguousarray(pixels[..., :3]).astype(np.uint8), 'colour mask as stored'

@@ -4,51 +4,51 @@ from __future__ import annotations
 
 from collections import Counter
 
-from practicum_work.data.eda.anomalies import SEVERITY, SEVERITY_ORDER, Anomaly
+from practicum_work.core.findings import SEVERITIES, Finding, severity_rank
 
 REPORT_FILE = 'report.json'
-FAIL_ON_CHOICES: tuple[str, ...] = ('error', 'warning', 'never')
 
 
 def sort_key(splits: list[str]):
     """Items ordered by split, then stem (split-level findings last), severity, type."""
     order = {split: i for i, split in enumerate(splits)}
 
-    def key(anomaly: Anomaly) -> tuple:
+    def key(finding: Finding) -> tuple:
         return (
-            order.get(anomaly.split, len(order)),
-            anomaly.stem is None,
-            anomaly.stem or '',
-            SEVERITY_ORDER.index(anomaly.severity),
-            anomaly.anomaly_type,
-            anomaly.file,
+            order.get(finding.split, len(order)),
+            finding.stem is None,
+            finding.stem or '',
+            severity_rank(finding.severity),
+            finding.kind,
+            finding.file or '',
         )
 
     return key
 
 
-def summarise(anomalies: list[Anomaly], splits: list[str], statistics: dict[str, dict]) -> dict:
-    """Counts by severity, by type, by split; files scanned; distinct flagged files."""
-    by_severity = Counter(a.severity for a in anomalies)
-    by_type = Counter(a.anomaly_type for a in anomalies)
+def summarise(findings: list[Finding], splits: list[str], statistics: dict[str, dict]) -> dict:
+    """Counts by severity, by kind, by split; files scanned; distinct flagged samples."""
+    by_severity = Counter(f.severity for f in findings)
+    by_kind = Counter(f.kind for f in findings)
+    severity = {f.kind: f.severity for f in findings}
     by_split: dict[str, dict[str, int]] = {}
-    by_split_type: dict[str, dict[str, int]] = {}
+    by_split_kind: dict[str, dict[str, int]] = {}
     for split in splits:
-        mine = [a for a in anomalies if a.split == split]
-        counts = Counter(a.severity for a in mine)
-        by_split[split] = {s: counts.get(s, 0) for s in SEVERITY_ORDER}
-        by_split_type[split] = dict(sorted(Counter(a.anomaly_type for a in mine).items()))
-    flagged = {(a.split, a.stem) for a in anomalies if a.stem is not None}
+        mine = [f for f in findings if f.split == split]
+        counts = Counter(f.severity for f in mine)
+        by_split[split] = {s: counts.get(s, 0) for s in SEVERITIES}
+        by_split_kind[split] = dict(sorted(Counter(f.kind for f in mine).items()))
+    flagged = {(f.split, f.stem) for f in findings if f.stem is not None}
     return {
         'files': {split: statistics[split]['files'] for split in splits},
-        'items': len(anomalies),
+        'items': len(findings),
         'flagged_stems': len(flagged),
-        'by_severity': {s: by_severity.get(s, 0) for s in SEVERITY_ORDER},
-        'by_type': dict(
-            sorted(by_type.items(), key=lambda kv: (SEVERITY_ORDER.index(SEVERITY[kv[0]]), kv[0]))
+        'by_severity': {s: by_severity.get(s, 0) for s in SEVERITIES},
+        'by_kind': dict(
+            sorted(by_kind.items(), key=lambda kv: (severity_rank(severity[kv[0]]), kv[0]))
         ),
         'by_split': by_split,
-        'by_split_and_type': by_split_type,
+        'by_split_and_kind': by_split_kind,
     }
 
 
@@ -61,7 +61,7 @@ def exit_code(summary: dict, fail_on: str) -> int:
 
 
 def print_summary(report: dict, out: str) -> None:
-    """Two rich tables (per split; per anomaly type) and where the outputs are."""
+    """Two rich tables (per split; per kind of finding) and where the outputs are."""
     from rich.console import Console
     from rich.table import Table
 
@@ -82,16 +82,16 @@ def print_summary(report: dict, out: str) -> None:
             str(severity['info']),
         )
     console.print(table)
-    if summary['by_type']:
-        types = Table(title='findings by type')
-        types.add_column('anomaly type')
-        types.add_column('severity')
+    if summary['by_kind']:
+        kinds = Table(title='findings by kind')
+        kinds.add_column('kind')
+        kinds.add_column('severity')
         for split in splits:
-            types.add_column(split, justify='right')
-        for kind in summary['by_type']:
-            counts = [str(summary['by_split_and_type'][s].get(kind, 0)) for s in splits]
-            types.add_row(kind, SEVERITY[kind], *counts)
-        console.print(types)
+            kinds.add_column(split, justify='right')
+        for kind in summary['by_kind']:
+            counts = [str(summary['by_split_and_kind'][s].get(kind, 0)) for s in splits]
+            kinds.add_row(kind, report['kinds'][kind]['severity'], *counts)
+        console.print(kinds)
     else:
         console.print('no findings')
     print_encoding(report.get('mask_encoding'))

@@ -9,20 +9,16 @@ from pathlib import Path
 import numpy as np
 
 from practicum_work.core.atomic import atomic_output_dir, atomic_write_text, check_output_outside
+from practicum_work.core.findings import CHECKS, Finding, severity_rank
+from practicum_work.core.options import settings_json
 from practicum_work.core.paths import default_eda_dir
 from practicum_work.core.progress import ordered_map
-from practicum_work.data.eda.anomalies import DESCRIPTION, SEVERITY, SEVERITY_ORDER, Anomaly
-from practicum_work.data.eda.checks import DEFAULT_TINY_FG_PIXELS
 from practicum_work.data.eda.inventory import resolve_splits
 from practicum_work.data.eda.overlays import OverlayJob, draw_overlay
 from practicum_work.data.eda.plots import write_plots
 from practicum_work.data.eda.report import REPORT_FILE, summarise
-from practicum_work.data.eda.scan import ScanResult, scan_dataset
-
-DEFAULT_OVERLAYS = 8
-# Overlays of flagged pairs drawn by the scan; the others are drawn on demand (petseg review),
-# so the command's cost per pair stays that of the scan however many pairs are flagged.
-DEFAULT_FLAGGED_OVERLAYS = 48
+from practicum_work.data.eda.scan import TOOL, ScanResult, scan_dataset
+from practicum_work.data.eda.settings import EdaSettings
 
 
 @dataclass
@@ -38,13 +34,13 @@ def default_out(data_root: str | Path) -> Path:
     return default_eda_dir(data_root)
 
 
-def _flagged(scan: ScanResult, limit: int | None) -> dict[tuple[str, str], list[Anomaly]]:
+def _flagged(scan: ScanResult, limit: int | None) -> dict[tuple[str, str], list[Finding]]:
     """The flagged pairs to draw: worst severity first, then report order; ``limit`` of them."""
-    by_stem: dict[tuple[str, str], list[Anomaly]] = {}
-    for anomaly in scan.anomalies:
-        if anomaly.stem is not None and (anomaly.split, anomaly.stem) in scan.files:
-            by_stem.setdefault((anomaly.split, anomaly.stem), []).append(anomaly)
-    worst = {key: min(SEVERITY_ORDER.index(a.severity) for a in found)
+    by_stem: dict[tuple[str, str], list[Finding]] = {}
+    for finding in scan.findings:
+        if finding.stem is not None and (finding.split, finding.stem) in scan.files:
+            by_stem.setdefault((finding.split, finding.stem), []).append(finding)
+    worst = {key: min(severity_rank(f.severity) for f in found)
              for key, found in by_stem.items()}  # fmt: skip
     keys = sorted(by_stem, key=lambda key: worst[key])[: limit if limit is not None else None]
     chosen = set(keys)
@@ -65,9 +61,7 @@ def _overlay_jobs(scan: ScanResult, out: Path, per_split: int, seed: int, limit:
     for split, stem in keys:
         image_file, mask_file = scan.files[(split, stem)]
         findings = by_stem.get((split, stem), [])
-        caption = [f'{split} / {stem}'] + [
-            f'{a.severity} {a.anomaly_type}: {a.message}' for a in findings
-        ]
+        caption = [f'{split} / {stem}'] + [f'{f.severity} {f.kind}: {f.message}' for f in findings]
         if not findings:
             caption.append('random sample: no findings')
         rel = f'overlays/{split}/{stem}.png'
@@ -92,19 +86,21 @@ def build_report(
     from practicum_work import __version__
 
     items = []
-    for anomaly in scan.anomalies:
-        item = anomaly.to_dict()
-        if anomaly.stem is not None:
-            item['overlay'] = overlays['by_stem'].get((anomaly.split, anomaly.stem))
+    for finding in scan.findings:
+        item = finding.to_json()
+        if finding.stem is not None:
+            item['overlay'] = overlays['by_stem'].get((finding.split, finding.stem))
         items.append(item)
     return {
         'tool': f'petseg eda {__version__}',
         'data_root': str(scan.root),
         'splits': scan.splits,
         'settings': settings,
-        'severity_of_type': dict(SEVERITY),
-        'description_of_type': dict(DESCRIPTION),
-        'summary': summarise(scan.anomalies, scan.splits, statistics),
+        'kinds': {
+            name: {'severity': kind.severity, 'meaning': kind.meaning, 'action': kind.action}
+            for name, kind in CHECKS.kinds(TOOL).items()
+        },
+        'summary': summarise(scan.findings, scan.splits, statistics),
         'mask_encoding': _encoding_record(scan),
         'statistics': statistics,
         'items': items,
@@ -127,46 +123,40 @@ def _encoding_record(scan: ScanResult) -> dict | None:
     return {**scan.encoding.to_dict(), 'findings_on_these_masks': scan.encoding_findings}
 
 
-def run_eda(
-    data_root: str | Path,
-    out: str | Path | None = None,
-    splits: list[str] | None = None,
-    overlays: int = DEFAULT_OVERLAYS,
-    flagged_overlays: int | None = DEFAULT_FLAGGED_OVERLAYS,
-    tiny_fg_pixels: int = DEFAULT_TINY_FG_PIXELS,
-    workers: int | None = None,
-    overwrite: bool = False,
-    seed: int = 0,
-    show_progress: bool = True,
-) -> EdaResult:
-    """Scan ``data_root`` and write report.json, overlays/ and plots to ``out`` (atomically).
+def run_eda(data_root: str | Path, out: str | Path | None = None, **options) -> EdaResult:
+    """:func:`eda` with ``EdaSettings(data_root=..., out=..., **options)`` (defaults there)."""
+    return eda(EdaSettings(data_root=data_root, out=out, **options))
 
-    ``flagged_overlays`` caps the overlays of flagged pairs (errors first; None: all of them);
-    the others are listed with ``overlay: null`` and drawn on demand by ``petseg review``.
-    The input is only read. Raises PetsegError subclasses (one line) when the scan cannot run:
-    no such root, no splits, an unknown split, an output that exists or lies inside the input.
+
+def eda(settings: EdaSettings) -> EdaResult:
+    """Scan the data root and write report.json, overlays/ and plots to ``out`` (atomically).
+
+    ``flagged_overlays`` caps the overlays of flagged pairs (errors first; 'all': all of
+    them); the others are listed with ``overlay: null`` and drawn on demand by
+    ``petseg review``. The input is only read. Raises PetsegError subclasses (one line) when
+    the scan cannot run: no such root, no splits, an unknown split, an output that exists or
+    lies inside the input.
     """
-    root = Path(data_root)
-    out = Path(out) if out is not None else default_out(root)
-    resolve_splits(root, splits)  # fail before creating anything
+    root = settings.data_root
+    out = settings.out if settings.out is not None else default_out(root)
+    resolve_splits(root, settings.splits)  # fail before creating anything
     check_output_outside(out, root)
-    with atomic_output_dir(out, overwrite=overwrite) as tmp:
-        scan = scan_dataset(root, splits, tiny_fg_pixels, workers, show_progress)
-        jobs, by_stem, flagged, randoms = _overlay_jobs(
-            scan, tmp, max(0, overlays), seed, flagged_overlays
+    with atomic_output_dir(out, overwrite=settings.overwrite) as tmp:
+        scan = scan_dataset(
+            root, settings.splits, settings, settings.workers, settings.show_progress
         )
-        for _ in ordered_map(draw_overlay, jobs, workers, 'eda: overlays', show_progress, 4):
+        jobs, by_stem, flagged, randoms = _overlay_jobs(
+            scan, tmp, settings.overlays, settings.seed, settings.flagged_limit
+        )
+        overlays = ordered_map(
+            draw_overlay, jobs, settings.workers, 'eda: overlays', settings.show_progress, 4
+        )
+        for _ in overlays:
             pass
         statistics = {split: scan.statistics[split].to_dict() for split in scan.splits}
         plots = write_plots(statistics, tmp)
-        settings = {
-            'tiny_fg_pixels': tiny_fg_pixels,
-            'overlays_per_split': overlays,
-            'flagged_overlays': 'all' if flagged_overlays is None else flagged_overlays,
-            'seed': seed,
-        }
         overlay_index = {'by_stem': by_stem, 'flagged': flagged, 'random': randoms}
-        report = build_report(scan, statistics, settings, overlay_index, plots)
+        report = build_report(scan, statistics, settings_json(settings), overlay_index, plots)
         atomic_write_text(
             tmp / REPORT_FILE, json.dumps(report, indent=2, ensure_ascii=False) + '\n'
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from practicum_work.core.classes import CLASSES, FOREGROUND_CLASSES, IGNORE_INDEX
-from practicum_work.data.eda.checks import PairResult
+from practicum_work.data.eda.pairs import PairResult
 
 HISTOGRAM_BINS = 20
 _CHANNELS = {'L': 1, 'I': 1, 'LA': 2, 'RGB': 3, 'RGBA': 4}  # mode without ';16' -> channels

@@ -1,23 +1,25 @@
-"""Pure functions on one label map: stray values, empty/tiny masks, sizes, species swaps."""
+"""Pure functions on one label map: class pixel counts, stray values replaced, sizes, species
+swaps. (Which masks are empty or tiny, and which values are stray: :mod:`practicum_work.data.
+checks`, the rules eda and fix-labels share.)"""
 
 from __future__ import annotations
+
+from typing import get_args
 
 import cv2
 import numpy as np
 
 from practicum_work.core.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX, VALID_LABELS
+from practicum_work.core.mask_encoding import count_values
+from practicum_work.data.label_fix.settings import StrayPolicy
 
-STRAY_POLICIES = ('ignore', 'background')
-EMPTY_POLICIES = ('drop', 'review')
-SIZE_POLICIES = ('drop', 'resize')
-MIXED_POLICIES = ('review', 'per-component')
 _VALID = np.array(sorted(VALID_LABELS))
 
 
-def class_pixel_counts(mask: np.ndarray) -> dict[str, int]:
-    """Pixels per class name, ignore (255) and stray (any other value)."""
-    values, counts = np.unique(mask, return_counts=True)
-    table = dict(zip(values.tolist(), counts.tolist()))
+def class_pixel_counts(mask: np.ndarray | dict[int, int]) -> dict[str, int]:
+    """Pixels per class name, ignore (255) and stray (any other value), of a label map or of
+    its value counts (``{value: pixels}``)."""
+    table = mask if isinstance(mask, dict) else count_values(mask)
     stray = sum(n for v, n in table.items() if v not in VALID_LABELS)
     return {
         'background': table.get(BACKGROUND, 0),
@@ -28,30 +30,14 @@ def class_pixel_counts(mask: np.ndarray) -> dict[str, int]:
     }
 
 
-def stray_values(mask: np.ndarray) -> dict[int, int]:
-    """``{value: pixels}`` for every value outside 0, 1, 2, 255."""
-    values, counts = np.unique(mask, return_counts=True)
-    return {int(v): int(n) for v, n in zip(values, counts) if int(v) not in VALID_LABELS}
-
-
 def replace_stray(mask: np.ndarray, policy: str = 'ignore') -> np.ndarray:
     """A uint8 copy with stray values set to 255 (``ignore``) or 0 (``background``)."""
-    if policy not in STRAY_POLICIES:
+    if policy not in get_args(StrayPolicy):
         raise ValueError(f'unknown stray policy {policy!r}')
     target = IGNORE_INDEX if policy == 'ignore' else BACKGROUND
     stray = ~np.isin(mask, _VALID)
     out = np.where(stray, target, mask)
     return out.astype(np.uint8)
-
-
-def foreground_problem(mask: np.ndarray, min_fg_pixels: int) -> str | None:
-    """``'empty_mask'`` (no cat/dog pixel), ``'tiny_mask'`` (< ``min_fg_pixels``) or None."""
-    foreground = int(np.count_nonzero((mask == CAT) | (mask == DOG)))
-    if foreground == 0:
-        return 'empty_mask'
-    if foreground < min_fg_pixels:
-        return 'tiny_mask'
-    return None
 
 
 def resize_nearest(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -4,46 +4,28 @@ Decisions, strongest first: ``left_out`` (unusable: unpaired or unreadable), ``d
 the cleaned copy), ``review`` (kept as it is, listed for a person to relabel), ``fix`` (kept with
 the listed mask changes), ``keep``. Splits in ``report_only`` (the test split unless
 ``--fix-test``) are never swapped or dropped: such a decision becomes ``review``.
+
+An item's ``findings`` are the registered checks' records (:mod:`practicum_work.core.findings`,
+the names eda uses) and the species verdict's, each with the action this plan takes for it
+(by the policies of :class:`~.settings.MaskPolicies`); ``issues`` are their kinds.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from practicum_work.core.classes import IGNORE_INDEX
-from practicum_work.data.label_fix.mask_policies import (
-    EMPTY_POLICIES,
-    MIXED_POLICIES,
-    SIZE_POLICIES,
-    STRAY_POLICIES,
-)
+from practicum_work.core.findings import DROP, FIX, RELABEL, REVIEW, SWAP, Finding
+from practicum_work.data.checks import load_checks
+from practicum_work.data.checks.mask_mode import MaskMode
 from practicum_work.data.label_fix.sample_scan import SampleScan
+from practicum_work.data.label_fix.settings import MaskPolicies
 from practicum_work.data.label_fix.swap_detection import SpeciesVerdict
 
 DECISIONS: tuple[str, ...] = ('keep', 'fix', 'review', 'drop', 'left_out')
-MODE_ISSUES = {'P': 'palette_mask', 'RGB': 'rgb_mask', 'RGBA': 'rgb_mask', 'LA': 'rgb_mask'}
-
-
-@dataclass(frozen=True)
-class PolicySettings:
-    """What to do with each kind of problem (see ``petseg fix-labels --help``)."""
-
-    empty_policy: str = 'drop'
-    stray_policy: str = 'ignore'
-    size_policy: str = 'drop'
-    mixed_policy: str = 'review'
-    report_only_splits: tuple[str, ...] = ('test',)
-
-    def __post_init__(self) -> None:
-        for value, allowed in (
-            (self.empty_policy, EMPTY_POLICIES),
-            (self.stray_policy, STRAY_POLICIES),
-            (self.size_policy, SIZE_POLICIES),
-            (self.mixed_policy, MIXED_POLICIES),
-        ):
-            if value not in allowed:
-                raise ValueError(f'policy {value!r} is not one of {allowed}')
+# the kinds of a mask stored in another mode than L: the copy writes it as L
+_MODE_KINDS = frozenset(kind.name for kind in MaskMode.kinds)
 
 
 @dataclass
@@ -55,8 +37,9 @@ class PlanItem:
     image: str | None
     mask: str | None
     decision: str = 'keep'
-    issues: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)  # the kinds of ``findings``
     reasons: list[str] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # Finding.to_json(), with this plan's action
     changes: list[dict] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
     decided_by: str = 'automatic'  # or 'human' (fix-labels --decisions)
@@ -98,70 +81,78 @@ class _Pending:
     species_changes: list[dict] = field(default_factory=list)
 
 
-def _format_fixes(item: PlanItem, scan: SampleScan, policies: PolicySettings, pending) -> None:
+def _format_fixes(item, scan: SampleScan, found: list[Finding], policies, pending) -> None:
     """Mask mode, stray values and size: fixed in the copy (or the sample dropped)."""
-    if scan.mask_mode != 'L':
-        item.issues.append(MODE_ISSUES.get(scan.mask_mode, 'mask_mode'))
-        item.reasons.append(f'mask stored as mode {scan.mask_mode}; written as single-channel L')
-        item.changes.append({'type': 'normalise_mode', 'from': scan.mask_mode, 'to': 'L'})
-    if scan.stray:
-        target = IGNORE_INDEX if policies.stray_policy == 'ignore' else 0
-        values = ', '.join(f'{v} ({n} px)' for v, n in scan.stray.items())
-        item.issues.append('stray_values')
-        item.reasons.append(f'values outside 0, 1, 2, 255: {values} -> {target}')
-        item.changes.append(
-            {
-                'type': 'stray_values',
-                'values': sorted(scan.stray),
-                'pixels': sum(scan.stray.values()),
-                'to': target,
-            }
-        )
-    if scan.size_mismatch:
-        (mw, mh), (iw, ih) = scan.mask_size, scan.image_size
-        item.issues.append('size_mismatch')
-        if policies.size_policy == 'resize':
-            item.reasons.append(f'mask {mw}x{mh} resized to the image {iw}x{ih} (nearest)')
-            item.changes.append({'type': 'resize_nearest', 'from': [mw, mh], 'to': [iw, ih]})
-        else:
-            pending.drop.append(f'mask {mw}x{mh} != image {iw}x{ih}')
+    for finding in found:
+        if finding.kind in _MODE_KINDS:
+            finding.action = FIX
+            item.reasons.append(
+                f'mask stored as mode {scan.mask_mode}; written as single-channel L'
+            )
+            item.changes.append({'type': 'normalise_mode', 'from': scan.mask_mode, 'to': 'L'})
+        elif finding.kind == 'stray_values':
+            finding.action = FIX
+            target = IGNORE_INDEX if policies.stray_policy == 'ignore' else 0
+            values = ', '.join(f'{v} ({n} px)' for v, n in scan.stray.items())
+            item.reasons.append(f'values outside 0, 1, 2, 255: {values} -> {target}')
+            item.changes.append(
+                {
+                    'type': 'stray_values',
+                    'values': sorted(scan.stray),
+                    'pixels': sum(scan.stray.values()),
+                    'to': target,
+                }
+            )
+        elif finding.kind == 'size_mismatch':
+            (mw, mh), (iw, ih) = scan.mask_size, scan.image_size
+            if policies.size_policy == 'resize':
+                finding.action = FIX
+                item.reasons.append(f'mask {mw}x{mh} resized to the image {iw}x{ih} (nearest)')
+                item.changes.append({'type': 'resize_nearest', 'from': [mw, mh], 'to': [iw, ih]})
+            else:
+                finding.action = DROP
+                pending.drop.append(f'mask {mw}x{mh} != image {iw}x{ih}')
 
 
-def _foreground(item, scan: SampleScan, policies, min_fg_pixels, pending: _Pending) -> None:
-    """Empty or tiny masks: dropped or sent to review (``empty_policy``)."""
-    if scan.foreground_problem is None:
-        return
-    item.issues.append(scan.foreground_problem)
-    fg = scan.counts.get('cat', 0) + scan.counts.get('dog', 0)
-    text = (
-        'mask has no cat or dog pixel'
-        if scan.foreground_problem == 'empty_mask'
-        else f'mask has only {fg} cat/dog pixels (< {min_fg_pixels})'
-    )
-    (pending.drop if policies.empty_policy == 'drop' else pending.review).append(text)
+def _foreground(found: list[Finding], policies: MaskPolicies, pending: _Pending) -> None:
+    """Empty or tiny masks (judged after the format fixes): dropped or sent to review."""
+    for finding in found:
+        if finding.kind in ('empty_mask', 'tiny_mask'):
+            drop = policies.empty_policy == 'drop'
+            finding.action = DROP if drop else RELABEL
+            (pending.drop if drop else pending.review).append(finding.message)
 
 
-def _species(item: PlanItem, verdict: SpeciesVerdict | None, pending: _Pending) -> None:
+def _species(item, scan: SampleScan, verdict, found: list[Finding], pending: _Pending) -> None:
     """The species verdict: a swap (whole mask or components), a review, or nothing."""
     if verdict is None:
         return
     item.evidence['species'] = verdict.regions
+    kind = None
     if verdict.action == 'swap':
-        item.issues.append('species_swap')
+        kind = 'species_swap'
         pending.species_changes.append({'type': 'swap_species'})
     elif verdict.action == 'swap_components':
-        item.issues.append('species_swap')
+        kind = 'species_swap'
         pending.species_changes += [
             {'type': 'swap_component', **c} for c in verdict.swap_components
         ]
     elif verdict.action == 'review':
-        item.issues.append('species_review')
+        kind = 'species_review'
         pending.review.append(verdict.reason)
+    if kind is not None:
+        p_other = [r['p_other_species'] for r in verdict.regions if 'p_other_species' in r]
+        evidence = {'p_other_species': max(p_other)} if p_other else {}
+        found.append(
+            load_checks().finding(
+                kind, scan.split, scan.stem, verdict.reason, file=scan.mask, evidence=evidence
+            )
+        )
     if pending.species_changes:
         item.reasons.append(f'cat<->dog swap: {verdict.reason}')
 
 
-def _report_only(item: PlanItem, verdict, split: str, pending: _Pending) -> None:
+def _report_only(item, verdict, split: str, found: list[Finding], pending: _Pending) -> None:
     """In a report-only split (test) suggested swaps and drops become reviews."""
     note = f'{split} split is report-only (--fix-test applies it)'
     if pending.species_changes:
@@ -170,6 +161,9 @@ def _report_only(item: PlanItem, verdict, split: str, pending: _Pending) -> None
         item.reasons.pop()
     pending.review += [f'drop suggested, not applied: {text}; {note}' for text in pending.drop]
     pending.drop = []
+    for finding in found:
+        if finding.action in (DROP, SWAP):
+            finding.action = REVIEW
 
 
 def _decide(item: PlanItem, pending: _Pending) -> None:
@@ -186,29 +180,24 @@ def _decide(item: PlanItem, pending: _Pending) -> None:
         item.decision = 'fix'
 
 
-def plan_item(
-    scan: SampleScan,
-    verdict: SpeciesVerdict | None,
-    policies: PolicySettings,
-    min_fg_pixels: int | None = None,
-) -> PlanItem:
+def plan_item(scan: SampleScan, verdict: SpeciesVerdict | None, policies: MaskPolicies) -> PlanItem:
     """Decide about one scanned sample; ``verdict`` is None when its species were not judged."""
     item = PlanItem(scan.split, scan.stem, scan.image, scan.mask, evidence=_evidence(scan))
     item.fingerprints = dict(scan.fingerprints)
+    found = [replace(f, evidence=dict(f.evidence)) for f in scan.findings]
     if scan.problem is not None:
         item.decision = 'left_out'
-        item.issues.append(scan.problem)
         item.reasons.append(scan.problem_detail)
-        return item
-    if scan.image_mode == 'L':
-        item.issues.append('grayscale_image')  # information only: loaders convert to RGB
-    pending = _Pending()
-    _format_fixes(item, scan, policies, pending)
-    _foreground(item, scan, policies, min_fg_pixels, pending)
-    _species(item, verdict, pending)
-    if scan.split in policies.report_only_splits:
-        _report_only(item, verdict, scan.split, pending)
-    _decide(item, pending)
+    else:
+        pending = _Pending()
+        _format_fixes(item, scan, found, policies, pending)
+        _foreground(found, policies, pending)
+        _species(item, scan, verdict, found, pending)
+        if scan.split in policies.report_only_splits:
+            _report_only(item, verdict, scan.split, found, pending)
+        _decide(item, pending)
+    item.findings = [f.to_json() for f in found]
+    item.issues = [f.kind for f in found]
     return item
 
 

@@ -15,6 +15,7 @@ from practicum_work import __version__
 from practicum_work.core.atomic import atomic_output_dir, check_output_outside
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.core.layout import DEMO_DATA_HINT, find_splits, pair_split
+from practicum_work.core.options import settings_json, view
 from practicum_work.core.paths import default_plan_dir
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.label_fix.human_decisions import apply_decisions_file
@@ -24,20 +25,21 @@ from practicum_work.data.label_fix.judged_groups import (
     group_names,
     judge_groups,
 )
-from practicum_work.data.label_fix.plan import (
-    PlanItem,
-    PolicySettings,
-    plan_item,
-    review_order,
-    summarise,
-)
+from practicum_work.data.label_fix.plan import PlanItem, plan_item, review_order, summarise
 from practicum_work.data.label_fix.sample_scan import (
     SampleScan,
-    ScanSettings,
+    ScanJob,
     learn_dataset_vocabulary,
-    resolve_min_fg_pixels,
     scan_jobs,
     scan_sample,
+)
+from practicum_work.data.label_fix.settings import (
+    DEFAULT_SWAP_THRESHOLD,
+    PLAN_PARTS,
+    TEST_SPLIT,
+    FixLabelsSettings,
+    MaskPolicies,
+    options_given,
 )
 from practicum_work.data.label_fix.species_classifier_self import (
     SelfClassifierSettings,
@@ -48,41 +50,21 @@ from practicum_work.data.label_fix.species_classifier_self import (
 from practicum_work.data.label_fix.split_guard import emptied_split_message
 from practicum_work.data.label_fix.swap_detection import (
     SpeciesVerdict,
-    SwapSettings,
+    SwapRules,
     judge_mask,
     region_evidence,
 )
 
 DECISIONS_FILE = 'decisions.json'  # petseg review writes it next to plan.json
-# self: every fold draw must reach it (see swap_detection); measured in bench_label_fix.py
-DEFAULT_SWAP_THRESHOLD = {'self': 0.95, 'imagenet': 0.9}
-TEST_SPLIT = 'test'
-
-
-@dataclass
-class FixLabelsSettings:
-    """Everything ``petseg fix-labels`` can be told (see its ``--help``)."""
-
-    data_root: Path
-    out: Path | None = None
-    dry_run: bool = False
-    plan_dir: Path | None = None
-    classifier: str = 'auto'  # auto | self | imagenet
-    weights: Path | None = None
-    imagenet_model: str = 'convnext_tiny.fb_in22k_ft_in1k'
-    min_fg_pixels: int | None = None
-    policies: PolicySettings = field(default_factory=PolicySettings)
-    swap_threshold: float | None = None
-    review_threshold: float | None = None  # None: adaptive per group (see review_level)
-    fix_test: bool = False
-    folds: int = 5
-    seed: int = 0
-    workers: int | None = None
-    overwrite: bool = False
-    copy: bool = False
-    show_progress: bool = True
-    decisions: Path | None = None  # decisions.json of petseg review: human decisions win
-    relabel_export: Path | None = None  # samples marked for relabelling, for annotation tools
+__all__ = [
+    'DEFAULT_SWAP_THRESHOLD',
+    'FixLabelsResult',
+    'FixLabelsSettings',
+    'Plan',
+    'apply_saved_plan',
+    'build_plan',
+    'run_fix_labels',
+]
 
 
 @dataclass
@@ -125,14 +107,25 @@ class FixLabelsResult:
     manifest: dict | None = None
 
 
+def check_mode(settings: FixLabelsSettings) -> None:
+    """Options that contradict each other, in one line (before anything is read)."""
+    if settings.dry_run and settings.out:
+        raise PetsegError('--dry-run changes nothing and writes no --out; drop one of them')
+    if settings.apply is not None:
+        if settings.dry_run or settings.plan_dir:
+            raise PetsegError('--apply writes the copy of a dry run already made: drop --dry-run')
+        if not settings.out:
+            raise PetsegError('--apply needs --out (the folder of the cleaned copy)')
+    elif settings.data_root is None:
+        raise PetsegError('--data-root is required (or --apply PLAN to apply a dry run)')
+
+
 def _check_paths(settings: FixLabelsSettings) -> None:
     root = Path(settings.data_root)
     if not root.is_dir():
         raise DataLayoutError(f'data root {root} does not exist ({DEMO_DATA_HINT})')
     if not find_splits(root):
         raise DataLayoutError(f'{root} has no img/<split> folders (expected {root}/img/train, ...)')
-    if settings.classifier not in ('auto', *DEFAULT_SWAP_THRESHOLD):
-        raise PetsegError(f'unknown classifier {settings.classifier!r} (auto, self or imagenet)')
     outputs = []
     if settings.dry_run:
         outputs.append(Path(settings.plan_dir or default_plan_dir(root)))
@@ -242,7 +235,7 @@ def _verdicts(
     judgement: SpeciesJudgement,
     scans: list[SampleScan],
     index: list[tuple[int, int]],
-    swap: SwapSettings,
+    settings: FixLabelsSettings,
     groups: dict[str, JudgedGroup],
     used: str,
 ) -> dict[int, SpeciesVerdict]:
@@ -262,25 +255,24 @@ def _verdicts(
     verdicts = {}
     for s, ev in evidence.items():
         group = group_of[s]
-        rules = replace(swap, review_threshold=group.level.level)
+        rules = SwapRules(
+            settings.swap_threshold_for(used), group.level.level, settings.mixed_policy
+        )
         verdicts[s] = judge_mask(scans[s].regions, ev, rules, _blocked(group, used))
     return verdicts
 
 
-def _scan_all(
-    jobs: list, scan_settings: ScanSettings, settings: FixLabelsSettings
-) -> list[SampleScan]:
+def _scan_all(jobs: list[ScanJob], settings: FixLabelsSettings) -> list[SampleScan]:
     """Scan every sample; for the ``self`` classifier, learn the visual words first."""
     quiet = dict(workers=settings.workers, show_progress=settings.show_progress)
-    if not scan_settings.features:
+    if not jobs or not jobs[0].features:
         return list(ordered_map(scan_sample, jobs, description='scanning', **quiet))
     vocabulary = learn_dataset_vocabulary(jobs, settings.seed, **quiet)
     with tempfile.TemporaryDirectory(prefix='petseg-words-') as folder:
         if vocabulary is not None:
             path = Path(folder) / 'vocabulary.npy'
             np.save(path, vocabulary)
-            scan_settings = replace(scan_settings, vocabulary=str(path))
-            jobs = [(*job[:-1], scan_settings) for job in jobs]
+            jobs = [replace(job, vocabulary=str(path)) for job in jobs]
         return list(ordered_map(scan_sample, jobs, description='scanning', **quiet))
 
 
@@ -288,7 +280,6 @@ def _classify(
     settings: FixLabelsSettings,
     scans: list[SampleScan],
     imagenet,
-    swap: SwapSettings,
     log: Callable[[str], None],
 ) -> tuple[dict, dict[int, SpeciesVerdict]]:
     """Judge the species, measure the classifier per group, give every judged scan its verdict."""
@@ -313,7 +304,7 @@ def _classify(
         blocked = _blocked(group, used)
         if blocked and group.measured:
             log(f'warning: {blocked}: nothing is swapped on its word, suspected swaps go to review')
-    return info, _verdicts(judgement, scans, index, swap, groups, used)
+    return info, _verdicts(judgement, scans, index, settings, groups, used)
 
 
 def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) -> Plan:
@@ -322,53 +313,33 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
     root = Path(settings.data_root)
     imagenet, fallback_note = _load_classifier(settings, log)
     used = 'imagenet' if imagenet is not None else 'self'
-    scan_settings = ScanSettings(
-        min_fg_pixels=settings.min_fg_pixels,
-        stray_policy=settings.policies.stray_policy,
-        size_policy=settings.policies.size_policy,
-        features=used == 'self',
-    )
+    policies = view(settings, MaskPolicies)
     pairings = [pair_split(root, split) for split in find_splits(root)]
-    jobs = scan_jobs(root, pairings, scan_settings)
+    jobs = scan_jobs(root, pairings, policies, features=used == 'self')
     if not jobs:
         splits = ', '.join(p.split for p in pairings)
         raise DataLayoutError(
             f'no image or mask file in {root}/img/<split> or {root}/labels/<split> '
             f'(splits {splits}): nothing to check'
         )
-    scans = _scan_all(jobs, scan_settings, settings)
-    swap = SwapSettings(
-        swap_threshold=settings.swap_threshold or DEFAULT_SWAP_THRESHOLD[used],
-        review_threshold=settings.review_threshold or 0.5,
-        mixed_policy=settings.policies.mixed_policy,
-    )
-    classifier_info, verdicts = _classify(settings, scans, imagenet, swap, log)
+    scans = _scan_all(jobs, settings)
+    classifier_info, verdicts = _classify(settings, scans, imagenet, log)
     if fallback_note:
         classifier_info['fallback'] = fallback_note
-    policies = settings.policies
-    if settings.fix_test:
-        policies = PolicySettings(**{**asdict(policies), 'report_only_splits': ()})
-    items = []
-    for s, scan in enumerate(scans):
-        shape = scan.image_size or scan.mask_size or (0, 0)
-        min_pixels = resolve_min_fg_pixels(settings.min_fg_pixels, shape[::-1])
-        items.append(plan_item(scan, verdicts.get(s), policies, min_pixels))
+    items = [plan_item(scan, verdicts.get(s), policies) for s, scan in enumerate(scans)]
     if settings.decisions is not None:
         apply_decisions_file(items, settings.decisions, root)
-    settings_json = {
-        'classifier': settings.classifier,
-        'imagenet_model': settings.imagenet_model,
-        'weights': None if settings.weights is None else str(settings.weights),
-        'min_fg_pixels': settings.min_fg_pixels or 'auto (0.2% of the image area, >= 16)',
-        **asdict(policies),
-        'swap_threshold': swap.swap_threshold,
-        'review_threshold': settings.review_threshold or 'auto',
-        'fix_test': settings.fix_test,
-        'folds': settings.folds,
-        'seed': settings.seed,
-        'decisions': None if settings.decisions is None else str(settings.decisions),
+    echo = {
+        name: value
+        for part in PLAN_PARTS
+        for name, value in settings_json(view(settings, part)).items()
     }
-    return Plan(str(root), settings_json, classifier_info, items, summarise(items))
+    echo.update(
+        swap_threshold=settings.swap_threshold_for(used),  # as applied: a default per classifier
+        report_only_splits=list(policies.report_only_splits),
+        decisions=None if settings.decisions is None else str(settings.decisions),
+    )
+    return Plan(str(root), echo, classifier_info, items, summarise(items))
 
 
 def _guard_splits(plan: Plan, root: Path, dry_run: bool, log: Callable[[str], None]) -> None:
@@ -386,7 +357,7 @@ def _write_copy(
     plan: Plan,
     root: Path,
     out: Path,
-    settings: FixLabelsSettings | ApplyPlanSettings,
+    settings: FixLabelsSettings,
     extra_head: dict | None = None,
 ) -> dict:
     """The relabelling export (if asked for), then the cleaned copy; returns its manifest."""
@@ -411,9 +382,13 @@ def _write_copy(
 def run_fix_labels(
     settings: FixLabelsSettings, log: Callable[[str], None] = print
 ) -> FixLabelsResult:
-    """Build the plan, then write the dry-run report or the cleaned copy."""
+    """Build the plan, then write the dry-run report or the cleaned copy (``settings.apply``:
+    the copy of a saved dry run, :func:`apply_saved_plan`)."""
     from practicum_work.data.label_fix.contact_sheet import write_contact_sheets
 
+    check_mode(settings)
+    if settings.apply is not None:
+        return apply_saved_plan(settings, log)
     plan = build_plan(settings, log)
     root = Path(settings.data_root)
     _guard_splits(plan, root, settings.dry_run, log)
@@ -441,29 +416,15 @@ def run_fix_labels(
     return FixLabelsResult(plan, out=out, manifest=manifest)
 
 
-@dataclass
-class ApplyPlanSettings:
-    """``petseg fix-labels --apply PLAN --out OUT``: what the saved plan does not fix itself."""
-
-    plan: Path  # a dry-run folder or its plan.json
-    out: Path
-    data_root: Path | None = None  # default: the plan's
-    decisions: Path | None = None  # default: decisions.json beside the plan, if there is one
-    options: dict = field(default_factory=dict)  # plan options given with --apply, checked
-    relabel_export: Path | None = None
-    overwrite: bool = False
-    copy: bool = False
-    workers: int | None = None
-    show_progress: bool = True
-
-
 def apply_saved_plan(
-    settings: ApplyPlanSettings, log: Callable[[str], None] = print
+    settings: FixLabelsSettings, log: Callable[[str], None] = print
 ) -> FixLabelsResult:
-    """Write the cleaned copy a reviewed dry-run plan describes, without judging anything again.
+    """Write the cleaned copy the reviewed dry-run plan ``settings.apply`` describes, without
+    judging anything again.
 
     The plan's items and the person's decisions are applied exactly; a plan made on other data
-    or with other options is refused (see :mod:`.saved_plan`).
+    or with other options (a plan-shaping option set to other than its default and than the
+    plan's setting) is refused (see :mod:`.saved_plan`).
     """
     from practicum_work.data.label_fix.saved_plan import (
         check_files,
@@ -472,8 +433,9 @@ def apply_saved_plan(
         read_plan,
     )
 
-    saved = read_plan(settings.plan)
-    check_options(saved, settings.options)
+    check_mode(settings)
+    saved = read_plan(settings.apply)
+    check_options(saved, options_given(settings))
     root = Path(settings.data_root or saved.document['data_root'])
     if not root.is_dir():
         raise DataLayoutError(f'data root {root} does not exist ({saved.path} judged it)')

@@ -1,30 +1,43 @@
-"""Read every image/mask pair once: problems, pixel statistics, species regions, descriptors.
+"""Read every image/mask pair once: the registered checks' findings, pixel statistics, species
+regions, descriptors.
 
 :func:`scan_sample` runs in worker processes (one pair in memory each) and returns a small
-:class:`SampleScan`; the masks themselves are read again only when the cleaned copy is written.
+:class:`SampleScan`. Each pair is read once (:func:`~practicum_work.data.checks.sample.read_pair`,
+the reader eda uses) and the checks fix-labels runs (:mod:`practicum_work.data.checks`) judge
+it: the same findings under the same names as eda's. Checks of what the labels say (empty and
+tiny masks) judge the mask as the cleaned copy would hold it, after the format fixes of the
+policies (stray values replaced, a size fixed). The masks are read again only when the copy is
+written.
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
+from practicum_work.core.findings import ERROR, Check, Finding
+from practicum_work.core.image_io import decoded_rgb
 from practicum_work.core.layout import SplitPairing
+from practicum_work.core.mask_encoding import count_values
 from practicum_work.core.progress import ordered_map
+from practicum_work.data.checks import load_checks
+from practicum_work.data.checks.foreground import min_fg_pixels
+from practicum_work.data.checks.sample import PairSample, read_pair
+from practicum_work.data.checks.settings import CheckSettings
+from practicum_work.data.checks.stray_values import stray_counts
 from practicum_work.data.label_fix.fingerprints import file_fingerprint
 from practicum_work.data.label_fix.mask_policies import (
     class_pixel_counts,
-    foreground_problem,
     replace_stray,
     resize_nearest,
-    stray_values,
 )
 from practicum_work.data.label_fix.region_features import region_features
 from practicum_work.data.label_fix.regions import SpeciesRegion, find_regions
+from practicum_work.data.label_fix.settings import MaskPolicies
 from practicum_work.data.label_fix.visual_words import (
     MAX_VOCABULARY_REGIONS,
     SAMPLE_PER_REGION,
@@ -36,14 +49,25 @@ from practicum_work.data.label_fix.visual_words import (
     sample_rows,
 )
 
+TOOL = 'fix-labels'
+_PAIRING_DETAIL = {
+    'image_without_mask': '{image} has no mask',
+    'mask_without_image': '{mask} has no image',
+    'ambiguous_image': 'more than one image file with stem {stem!r}: {image}',
+}
+
 
 @dataclass(frozen=True)
-class ScanSettings:
-    """What the scan needs to know of the policies (picklable, sent to every worker)."""
+class ScanJob:
+    """One sample to scan (paths relative to ``root``), picklable for the workers."""
 
-    min_fg_pixels: int | None = None  # None: 0.2% of the image area, at least 16
-    stray_policy: str = 'ignore'
-    size_policy: str = 'drop'
+    root: str
+    split: str
+    stem: str
+    image: str | None
+    mask: str | None
+    problem: str | None  # the pairing finding that leaves it out, or None
+    policies: MaskPolicies = field(default_factory=MaskPolicies)
     features: bool = True  # region descriptors for the ``self`` classifier
     vocabulary: str | None = None  # .npy of visual words (see visual_words); None: no words
 
@@ -56,7 +80,7 @@ class SampleScan:
     stem: str
     image: str | None
     mask: str | None
-    problem: str | None = None  # why the sample cannot be used at all (left out)
+    problem: str | None = None  # the kind of finding that leaves it out (unusable)
     problem_detail: str = ''
     image_size: tuple[int, int] | None = None  # (width, height)
     image_mode: str | None = None
@@ -66,89 +90,105 @@ class SampleScan:
     stray: dict[int, int] = field(default_factory=dict)
     size_mismatch: bool = False
     foreground_problem: str | None = None  # 'empty_mask' / 'tiny_mask' after format fixes
+    findings: list[Finding] = field(default_factory=list)  # the registered checks' (one record)
     regions: list[SpeciesRegion] = field(default_factory=list)
     features: np.ndarray | None = None  # (len(regions), F) descriptors for the self classifier
     fingerprints: dict[str, dict] = field(default_factory=dict)  # 'image'/'mask' -> fingerprint
 
 
-def resolve_min_fg_pixels(min_fg_pixels: int | None, shape: tuple[int, ...]) -> int:
-    """The tiny-mask threshold: as given, or 0.2% of the image area (at least 16 pixels)."""
-    if min_fg_pixels is not None:
-        return int(min_fg_pixels)
-    return max(16, round(0.002 * shape[0] * shape[1]))
-
-
-def _rel(path: Path | None, root: Path) -> str | None:
-    return None if path is None else path.relative_to(root).as_posix()
-
-
 def scan_jobs(
-    root: Path, pairings: list[SplitPairing], settings: ScanSettings
-) -> list[tuple[Path, str, str, str | None, str | None, str | None, ScanSettings]]:
+    root: Path,
+    pairings: list[SplitPairing],
+    policies: MaskPolicies | None = None,
+    features: bool = True,
+) -> list[ScanJob]:
     """One job per sample: paired, unpaired and ambiguous files alike, in a stable order."""
+    policies = policies or MaskPolicies()
     jobs = []
     for pairing in pairings:
-        split = pairing.split
         entries: list[tuple[str, Path | None, Path | None, str | None]] = []
         entries += [(p.stem, p.image_path, p.mask_path, None) for p in pairing.pairs]
         entries += [(p.stem, p, None, 'image_without_mask') for p in pairing.images_without_mask]
         entries += [(p.stem, None, p, 'mask_without_image') for p in pairing.masks_without_image]
         entries += [(p.stem, p, None, 'ambiguous_image') for p in pairing.ambiguous_images]
         for stem, image, mask, problem in sorted(entries, key=lambda e: (e[0], str(e[1]))):
-            jobs.append((root, split, stem, _rel(image, root), _rel(mask, root), problem, settings))
+            rel = [None if p is None else p.relative_to(root).as_posix() for p in (image, mask)]
+            jobs.append(ScanJob(str(root), pairing.split, stem, *rel, problem, policies, features))
     return jobs
 
 
-ScanJob = tuple[Path, str, str, str | None, str | None, str | None, ScanSettings]
+@cache
+def _checks() -> tuple[tuple[Check, ...], tuple[Check, ...]]:
+    """The per-pair checks fix-labels runs: on the files as stored, on the labels as fixed."""
+    checks = load_checks().instances(TOOL, 'on_pair')
+    return (
+        tuple(c for c in checks if not c.judges_labels),
+        tuple(c for c in checks if c.judges_labels),
+    )
 
 
-def _read(root: Path, rel: str | None, reader, problem: str, scan: SampleScan):
-    """``reader(root / rel)``, or None (absent, or unreadable: the scan records the problem)."""
-    if rel is None:
-        return None
-    try:
-        return reader(root / rel)
-    except UnreadableFileError as err:
-        scan.problem = scan.problem or problem
-        scan.problem_detail = scan.problem_detail or f'{rel}: {err}'
-        return None
+def _left_out(job: ScanJob, sample: PairSample, scan: SampleScan) -> None:
+    """Why the sample cannot be used at all (unpaired, or a file without pixels or ids)."""
+    if job.problem is not None:
+        detail = _PAIRING_DETAIL[job.problem].format(image=job.image, mask=job.mask, stem=job.stem)
+        file = job.image or job.mask
+        scan.findings.insert(
+            0, load_checks().finding(job.problem, job.split, job.stem, detail, file=file)
+        )
+        scan.problem, scan.problem_detail = job.problem, detail
+        return
+    if sample.image_ok and sample.labels is not None:
+        return
+    bad = sample.image_file if not sample.image_ok else sample.mask_file
+    cause = next(f for f in scan.findings if f.file == bad and f.severity == ERROR)
+    scan.problem, scan.problem_detail = cause.kind, f'{bad}: {cause.message}'
 
 
 def _inspect(job: ScanJob) -> tuple[SampleScan, np.ndarray | None, list[np.ndarray]]:
-    """The scan of one sample without descriptors, its image and its regions' pixel selections."""
-    root, split, stem, image_rel, mask_rel, problem, settings = job
-    scan = SampleScan(split, stem, image_rel, mask_rel, problem)
-    if problem == 'image_without_mask':
-        scan.problem_detail = f'{image_rel} has no mask'
-    elif problem == 'mask_without_image':
-        scan.problem_detail = f'{mask_rel} has no image'
-    elif problem == 'ambiguous_image':
-        scan.problem_detail = f'more than one image file with stem {stem!r}: {image_rel}'
-    for key, rel in (('image', image_rel), ('mask', mask_rel)):
+    """The scan of one sample without descriptors, its RGB image and its regions' pixels."""
+    root = Path(job.root)
+    scan = SampleScan(job.split, job.stem, job.image, job.mask)
+    for key, rel in (('image', job.image), ('mask', job.mask)):
         if rel is not None and (root / rel).is_file():
             scan.fingerprints[key] = file_fingerprint(root / rel)
-    image = _read(root, image_rel, read_image_rgb, 'image_unreadable', scan)
-    if image is not None:
-        image, scan.image_mode = image
-        scan.image_size = (image.shape[1], image.shape[0])
-    mask = _read(root, mask_rel, read_label_map, 'mask_unreadable', scan)
-    if mask is not None:
-        mask, scan.mask_mode = mask
-        scan.mask_size = (mask.shape[1], mask.shape[0])
-    if mask is None:
+    thresholds = CheckSettings.of(job.policies)
+    sample = read_pair(
+        job.root,
+        job.split,
+        job.stem,
+        None if job.image is None else str(root / job.image),
+        None if job.mask is None else str(root / job.mask),
+        thresholds,
+        colour=job.features,
+    )
+    as_stored, of_labels = _checks()
+    for check in as_stored:
+        check.on_pair(sample, scan.findings)
+    if sample.image is not None:
+        scan.image_size, scan.image_mode = sample.image.size, sample.image.mode or None
+    if sample.mask is not None:
+        scan.mask_size, scan.mask_mode = sample.mask.size, sample.mask.mode or None
+    _left_out(job, sample, scan)
+    image = decoded_rgb(sample.image) if job.features and sample.image_ok else None
+    if sample.labels is None:
         return scan, image, []
-    scan.counts = class_pixel_counts(mask)
-    scan.stray = stray_values(mask)
-    fixed = replace_stray(mask, settings.stray_policy)
+    scan.counts = class_pixel_counts(sample.value_counts)
+    scan.stray = stray_counts(sample.value_counts)
+    fixed = replace_stray(sample.labels, job.policies.stray_policy)
     if scan.image_size is not None and scan.mask_size != scan.image_size:
         scan.size_mismatch = True
-        if settings.size_policy != 'resize':
+        if job.policies.size_policy != 'resize':
             return scan, image, []
         fixed = resize_nearest(fixed, scan.image_size)
-    min_pixels = resolve_min_fg_pixels(settings.min_fg_pixels, fixed.shape)
-    scan.foreground_problem = foreground_problem(fixed, min_pixels)
+    as_fixed = replace(sample, labels=fixed, value_counts=count_values(fixed))
+    judged: list[Finding] = []
+    for check in of_labels:
+        check.on_pair(as_fixed, judged)
+    scan.findings += judged
+    scan.foreground_problem = next((f.kind for f in judged), None)
     if scan.problem is not None or scan.foreground_problem is not None:
         return scan, image, []
+    min_pixels = min_fg_pixels(job.policies.min_fg_share, fixed.size)
     scan.regions, selections = find_regions(fixed, min_pixels)
     return scan, image, selections
 
@@ -162,13 +202,10 @@ def _descriptor_vector(image: np.ndarray, selection: np.ndarray, vocabulary: str
 
 
 def scan_sample(job: ScanJob) -> SampleScan:
-    """Inspect one sample (see :func:`scan_jobs` for the job tuple)."""
+    """Inspect one sample: findings, statistics, regions and (``job.features``) descriptors."""
     scan, image, selections = _inspect(job)
-    settings = job[-1]
-    if settings.features and image is not None and selections:
-        scan.features = np.stack(
-            [_descriptor_vector(image, s, settings.vocabulary) for s in selections]
-        )
+    if job.features and image is not None and selections:
+        scan.features = np.stack([_descriptor_vector(image, s, job.vocabulary) for s in selections])
     return scan
 
 
@@ -192,7 +229,7 @@ def learn_dataset_vocabulary(
 
     No label is used (only where the animals are). None when too few descriptors are found.
     """
-    pool = [job for job in jobs if job[1] in learn_from and job[5] is None]
+    pool = [job for job in jobs if job.split in learn_from and job.problem is None]
     if len(pool) > MAX_VOCABULARY_REGIONS:
         chosen = np.random.default_rng(seed).choice(len(pool), MAX_VOCABULARY_REGIONS, False)
         pool = [pool[i] for i in sorted(chosen)]

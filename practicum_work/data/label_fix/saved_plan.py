@@ -23,26 +23,10 @@ from practicum_work.core.layout import find_splits, pair_split
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.label_fix.fingerprints import check_job
 from practicum_work.data.label_fix.plan import PlanItem
-from practicum_work.data.label_fix.sample_scan import ScanSettings, scan_jobs
+from practicum_work.data.label_fix.sample_scan import scan_jobs
 
 PLAN_FILE = 'plan.json'
 DECISIONS_FILE = 'decisions.json'
-# Command-line option -> the key of plan.json's ``settings`` it sets.
-PLAN_OPTIONS: dict[str, str] = {
-    '--classifier': 'classifier',
-    '--weights': 'weights',
-    '--imagenet-model': 'imagenet_model',
-    '--swap-threshold': 'swap_threshold',
-    '--review-threshold': 'review_threshold',
-    '--folds': 'folds',
-    '--seed': 'seed',
-    '--min-fg-pixels': 'min_fg_pixels',
-    '--empty-policy': 'empty_policy',
-    '--stray-policy': 'stray_policy',
-    '--size-policy': 'size_policy',
-    '--mixed-policy': 'mixed_policy',
-    '--fix-test': 'fix_test',
-}
 
 
 @dataclass
@@ -94,9 +78,10 @@ def _same(value, recorded) -> bool:
 
 
 def check_options(saved: SavedPlan, given: dict[str, object]) -> None:
-    """Refuse an option (``{'--swap-threshold': 0.9}``) that contradicts the plan's settings."""
-    for option, value in given.items():
-        key = PLAN_OPTIONS[option]
+    """Refuse a setting (``{'swap_threshold': 0.9}``: a field of the plan's settings) that
+    contradicts the setting the plan was made with."""
+    for key, value in given.items():
+        option = '--' + key.replace('_', '-')
         recorded = saved.settings.get(key)
         if key == 'classifier' and recorded is None:  # plans of before the key was recorded
             recorded = saved.document.get('classifier', {}).get('requested')
@@ -110,7 +95,7 @@ def check_options(saved: SavedPlan, given: dict[str, object]) -> None:
 
 def _listed(root: Path) -> set[tuple[str, str, str | None, str | None]]:
     pairings = [pair_split(root, split) for split in find_splits(root)]
-    return {(j[1], j[2], j[3], j[4]) for j in scan_jobs(root, pairings, ScanSettings())}
+    return {(j.split, j.stem, j.image, j.mask) for j in scan_jobs(root, pairings)}
 
 
 def check_files(

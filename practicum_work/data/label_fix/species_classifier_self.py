@@ -63,18 +63,20 @@ import numpy as np
 
 from practicum_work.core.classes import CAT, DOG
 from practicum_work.core.folds import assign_folds
+from practicum_work.data.label_fix.settings import SpeciesSettings, default_of
 
 
 @dataclass(frozen=True)
 class SelfClassifierSettings:
-    """Cross-validation and regularisation of the ``self`` classifier."""
+    """Cross-validation and regularisation of the ``self`` classifier (``folds`` and ``seed``
+    are options: their defaults are ``SpeciesSettings``')."""
 
-    folds: int = 5
+    folds: int = default_of(SpeciesSettings, 'folds')
     repeats: int = 5  # cross-validations with other fold draws, averaged
     rounds: int = 3
     exclude_at: float = 0.4  # P(other species) that keeps a region out of the next round
     l2: float = 0.04
-    seed: int = 0
+    seed: int = default_of(SpeciesSettings, 'seed')
 
 
 @dataclass

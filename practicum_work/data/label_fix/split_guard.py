@@ -24,13 +24,16 @@ CAUSES = {
     'empty_mask': 'no foreground',
     'tiny_mask': 'tiny masks',
     'size_mismatch': 'mask size differs from the image',
-    'mask_unreadable': 'masks unreadable',
-    'image_unreadable': 'images unreadable',
+    'unreadable_mask': 'masks unreadable',
+    'truncated_mask': 'masks truncated',
+    'colour_mask': 'colour masks (not class ids)',
+    'unreadable_image': 'images unreadable',
+    'truncated_image': 'images truncated',
     'image_without_mask': 'images without a mask',
     'mask_without_image': 'masks without an image',
     'ambiguous_image': 'several images per stem',
 }
-IMAGE_ISSUES = {'image_unreadable', 'image_without_mask', 'ambiguous_image'}
+IMAGE_ISSUES = {'unreadable_image', 'truncated_image', 'image_without_mask', 'ambiguous_image'}
 PIXEL_VALUES = {'background': 0, 'cat': 1, 'dog': 2, 'ignore': IGNORE_INDEX}
 ENCODING_CHECK_FILES = 300
 

@@ -19,16 +19,21 @@ import numpy as np
 
 from practicum_work.core.classes import CAT, CLASSES, DOG
 from practicum_work.data.label_fix.regions import SpeciesRegion
+from practicum_work.data.label_fix.settings import MaskPolicies, default_of
+
+MIN_ANIMAL = 0.1  # ImageNet: P(cat or dog) below this is no animal at all, nothing swapped
 
 
 @dataclass(frozen=True)
-class SwapSettings:
-    """Thresholds on P(other species) and the policy for masks with both species."""
+class SwapRules:
+    """The rules one mask is judged by: thresholds on P(other species), as resolved for its
+    group (the options are ``FixLabelsSettings``'), and the policy for masks with both species.
+    """
 
-    swap_threshold: float = 0.8
-    review_threshold: float = 0.5
-    mixed_policy: str = 'review'  # or 'per-component'
-    min_animal: float = 0.1
+    swap_threshold: float
+    review_threshold: float
+    mixed_policy: str = default_of(MaskPolicies, 'mixed_policy')  # or 'per-component'
+    min_animal: float = MIN_ANIMAL
 
 
 @dataclass
@@ -83,7 +88,7 @@ def _other(label: int) -> str:
 def judge_mask(
     regions: list[SpeciesRegion],
     evidence: list[dict],
-    settings: SwapSettings,
+    settings: SwapRules,
     blocked: str | None = None,
 ) -> SpeciesVerdict:
     """The verdict for one mask from its regions and their :func:`region_evidence`.

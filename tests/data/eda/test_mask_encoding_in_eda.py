@@ -36,12 +36,12 @@ def test_the_dataset_level_finding_names_the_encoding_and_the_command(
     record = report['mask_encoding']
     assert record['encoding'] == encoding and not record['usable_as_is']
     assert option in record['convert_command']
-    items = [i for i in report['items'] if i['anomaly_type'] == 'mask_encoding']
+    items = [i for i in report['items'] if i['kind'] == 'mask_encoding']
     assert [i['split'] for i in items] == ['train', 'val', 'test']
     assert all(i['severity'] == 'error' and option in i['message'] for i in items)
     if per_file is not None:  # per-file findings are kept, and grouped under the encoding
         assert record['findings_on_these_masks'][per_file] >= 14
-        assert any(i['anomaly_type'] == per_file for i in report['items'])
+        assert any(i['kind'] == per_file for i in report['items'])
 
 
 def test_our_data_has_no_encoding_finding(tiny_dataset, noisy_dataset, tmp_path):
@@ -49,7 +49,7 @@ def test_our_data_has_no_encoding_finding(tiny_dataset, noisy_dataset, tmp_path)
         report = _eda(root, tmp_path / f'eda{index}')
         assert report['mask_encoding']['encoding'] == 'class_ids'
         assert report['mask_encoding']['findings_on_these_masks'] == {}
-        kinds = {i['anomaly_type'] for i in report['items']}
+        kinds = {i['kind'] for i in report['items']}
         assert not kinds & {'mask_encoding', 'binary_masks'}
 
 

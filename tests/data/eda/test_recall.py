@@ -44,8 +44,8 @@ def test_score_counts_a_missed_fault_and_an_error_on_a_clean_item():
     item = dict(split='train', file='f', message='m')
     report = {
         'items': [
-            dict(item, stem='c', anomaly_type='stray_values', severity='error'),
-            dict(item, stem='d', anomaly_type='tiny_mask', severity='warning'),
+            dict(item, stem='c', kind='stray_values', severity='error'),
+            dict(item, stem='d', kind='tiny_mask', severity='warning'),
         ]
     }
     score = score_report(report, truth)

@@ -11,12 +11,12 @@ import pytest
 from PIL import Image
 
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
-from practicum_work.data.eda.anomalies import SEVERITY
+from practicum_work.core.findings import CHECKS
 from practicum_work.data.eda.run import run_eda
 
 UNICODE_STEM = 'chat été 01'
 UNICODE_FLAGGED = 'собака пустая 02'
-# (split, stem) -> the anomaly type it must produce
+# (split, stem) -> the kind of finding it must produce
 EXPECTED = {
     ('train', 'zero'): 'unreadable_image',
     ('train', 'zero_mask'): 'unreadable_mask',
@@ -34,7 +34,6 @@ EXPECTED = {
     ('train', 'lonely'): 'image_without_mask',
     ('train', 'orphan'): 'mask_without_image',
     ('train', 'good_0_copy'): 'duplicate_image',
-    ('train', 'notes'): 'unexpected_file',
     ('val', 'v0'): 'image_without_mask',
     ('extra', 'x0'): 'mask_without_image',
 }
@@ -123,16 +122,20 @@ def test_the_input_is_never_modified(scanned):
     assert before == after
 
 
-def test_every_bad_input_gives_its_anomaly(scanned):
+def test_every_bad_input_gives_its_finding(scanned):
     _, _, report, _, _ = scanned
-    found = {(i['split'], i['stem'], i['anomaly_type']) for i in report['items']}
+    found = {(i['split'], i['stem'], i['kind']) for i in report['items']}
     for (split, stem), kind in EXPECTED.items():
         assert (split, stem, kind) in found, (split, stem, kind)
-    missing = [i for i in report['items'] if i['anomaly_type'] == 'missing_folder']
+    unexpected = [i for i in report['items'] if i['kind'] == 'unexpected_file']
+    assert [(i['split'], i['stem'], i['file']) for i in unexpected] == [
+        ('train', None, 'img/train/notes.txt')  # a file, not a sample
+    ]
+    missing = [i for i in report['items'] if i['kind'] == 'missing_folder']
     assert [i['file'] for i in missing] == ['labels/val', 'img/extra']
     flagged_clean = [i for i in report['items'] if i['stem'] in ('good_0', 'good_1', UNICODE_STEM)]
     assert flagged_clean == []
-    dup = next(i for i in report['items'] if i['anomaly_type'] == 'duplicate_image')
+    dup = next(i for i in report['items'] if i['kind'] == 'duplicate_image')
     assert 'img/train/good_0.jpg' in dup['message']
 
 
@@ -145,10 +148,12 @@ def test_report_schema(scanned):
     summary = report['summary']
     assert set(summary['by_severity']) == {'error', 'warning', 'info'}
     assert sum(summary['by_severity'].values()) == len(report['items']) == summary['items']
-    assert sum(summary['by_type'].values()) == len(report['items'])
+    assert sum(summary['by_kind'].values()) == len(report['items'])
     for item in report['items']:
-        assert set(item) >= {'anomaly_type', 'severity', 'split', 'stem', 'file', 'message'}
-        assert item['severity'] == SEVERITY[item['anomaly_type']]
+        assert set(item) >= {'kind', 'severity', 'split', 'stem', 'file', 'message'}
+        assert set(item) >= {'evidence', 'action'}
+        assert item['severity'] == CHECKS.kind(item['kind']).severity
+        assert item['severity'] == report['kinds'][item['kind']]['severity']
         assert item['split'] in ('train', 'val', 'extra') and item['message']
     assert report['splits'] == ['train', 'val', 'extra']
     train = report['statistics']['train']
@@ -162,11 +167,10 @@ def test_report_schema(scanned):
 def test_overlays_and_plots_are_valid_pngs(scanned, png_ok):
     _, out, report, _, _ = scanned
     items = [i for i in report['items'] if i['stem'] is not None]
-    with_files = [i for i in items if i['anomaly_type'] != 'unexpected_file']
-    overlays = {i['overlay'] for i in with_files}
-    assert len(overlays) == len({(i['split'], i['stem']) for i in with_files})
+    overlays = {i['overlay'] for i in items}
+    assert len(overlays) == len({(i['split'], i['stem']) for i in items})
     assert None not in overlays
-    assert [i['overlay'] for i in items if i['anomaly_type'] == 'unexpected_file'] == [None]
+    assert 'overlay' not in next(i for i in report['items'] if i['kind'] == 'unexpected_file')
     assert len(report['overlays']['random']) == 2  # train: 2 random; val has no pair
     for rel in overlays | set(report['overlays']['random']):
         assert png_ok(out / rel), rel
@@ -187,7 +191,7 @@ def test_flagged_overlays_are_capped_errors_first(scanned, tmp_path):
     assert severities == {'error'}  # errors are drawn first
     all_flagged = {i['overlay'] for i in full['items'] if i.get('overlay')}
     pending = capped['overlays']['flagged_not_drawn']
-    assert len(pending) == len(all_flagged) - 2 and capped['settings']['flagged_overlays'] == 2
+    assert len(pending) == len(all_flagged) - 2 and capped['settings']['flagged_overlays'] == '2'
     assert full['overlays']['flagged_not_drawn'] == []
 
 
@@ -195,7 +199,7 @@ def test_empty_dataset_runs_and_reports_empty_splits(tmp_path):
     for sub in ('img/train', 'labels/train'):
         (tmp_path / 'empty' / sub).mkdir(parents=True)
     report = run_eda(tmp_path / 'empty', out=tmp_path / 'o', show_progress=False).report
-    assert [i['anomaly_type'] for i in report['items']] == ['empty_split']
+    assert [i['kind'] for i in report['items']] == ['empty_split']
     assert report['statistics']['train']['files']['pairs'] == 0
 
 

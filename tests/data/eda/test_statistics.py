@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from practicum_work.data.eda.checks import PairResult
+from practicum_work.data.eda.pairs import PairResult
 from practicum_work.data.eda.statistics import SplitStatistics
 
 

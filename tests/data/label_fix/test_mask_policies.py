@@ -1,16 +1,17 @@
-"""Mask policies: stray values, empty/tiny masks, nearest-neighbour resizing, species swaps."""
+"""Mask policies: stray values, nearest-neighbour resizing, species swaps (empty/tiny masks:
+tests/data/checks/test_foreground.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from practicum_work.core.mask_encoding import count_values
+from practicum_work.data.checks.stray_values import stray_counts
 from practicum_work.data.label_fix.mask_policies import (
     class_pixel_counts,
     component_at,
-    foreground_problem,
     replace_stray,
     resize_nearest,
-    stray_values,
     swap_species,
 )
 
@@ -27,7 +28,8 @@ MASK = np.array(
 def test_counts_and_stray_values():
     counts = class_pixel_counts(MASK)
     assert counts == {'background': 7, 'cat': 3, 'dog': 2, 'ignore': 1, 'stray': 2}
-    assert stray_values(MASK) == {3: 1, 128: 1}
+    assert class_pixel_counts(count_values(MASK)) == counts
+    assert stray_counts(count_values(MASK)) == {3: 1, 128: 1}
 
 
 def test_stray_values_go_to_ignore_or_background_and_nothing_else_changes():
@@ -40,15 +42,6 @@ def test_stray_values_go_to_ignore_or_background_and_nothing_else_changes():
     wide = MASK.astype(np.int32)
     wide[0, 0] = 1000
     assert replace_stray(wide).dtype == np.uint8 and replace_stray(wide)[0, 0] == 255
-
-
-def test_empty_and_tiny_masks():
-    assert foreground_problem(np.zeros((8, 8), np.uint8), 4) == 'empty_mask'
-    assert foreground_problem(np.full((8, 8), 255, np.uint8), 4) == 'empty_mask'
-    tiny = np.zeros((8, 8), np.uint8)
-    tiny[0, :3] = 2
-    assert foreground_problem(tiny, 4) == 'tiny_mask'
-    assert foreground_problem(tiny, 3) is None
 
 
 def test_resize_is_nearest_neighbour():

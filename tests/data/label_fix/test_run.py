@@ -131,7 +131,7 @@ def test_broken_files_each_get_their_decision(tiny_dataset, tmp_path):
         ('train', 'train_0001'): ('fix', 'palette_mask'),
         ('train', 'train_0002'): ('fix', 'stray_values'),
         ('train', 'train_0005'): ('drop', 'size_mismatch'),
-        ('train', 'train_0006'): ('left_out', 'image_unreadable'),
+        ('train', 'train_0006'): ('left_out', 'truncated_image'),
         ('train', 'train_0007'): ('left_out', 'image_without_mask'),
         ('train', 'train_0004'): ('left_out', 'mask_without_image'),
         ('val', 'val_0000'): ('drop', 'empty_mask'),
@@ -163,9 +163,7 @@ def test_resize_policy_keeps_a_mismatched_mask(tiny_dataset, tmp_path):
     shutil.copytree(tiny_dataset, root)
     mask = cv2.imread(str(root / 'labels/train/train_0000.png'), 0)
     cv2.imwrite(str(root / 'labels/train/train_0000.png'), mask[::2, ::2])
-    from practicum_work.data.label_fix.plan import PolicySettings
-
-    settings = _settings(root, out=tmp_path / 'c', policies=PolicySettings(size_policy='resize'))
+    settings = _settings(root, out=tmp_path / 'c', size_policy='resize')
     run_fix_labels(settings, log=lambda _: None)
     resized = cv2.imread(str(tmp_path / 'c/labels/train/train_0000.png'), 0)
     assert resized.shape == (64, 64) and set(np.unique(resized)) <= set(np.unique(mask))

@@ -16,7 +16,6 @@ from practicum_work.data.label_fix import run as pipeline
 from practicum_work.data.label_fix import sample_scan
 from practicum_work.data.label_fix.human_decisions import empty_document, write_decisions
 from practicum_work.data.label_fix.run import (
-    ApplyPlanSettings,
     FixLabelsSettings,
     apply_saved_plan,
     run_fix_labels,
@@ -47,7 +46,7 @@ def reviewed(toy_dataset, tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _apply(plan_dir: Path, out: Path, **kwargs) -> pipeline.FixLabelsResult:
-    settings = ApplyPlanSettings(plan=plan_dir, out=out, workers=1, show_progress=False, **kwargs)
+    settings = FixLabelsSettings(apply=plan_dir, out=out, workers=1, show_progress=False, **kwargs)
     return apply_saved_plan(settings, log=lambda _: None)
 
 
@@ -114,13 +113,15 @@ def test_a_changed_dataset_is_refused(reviewed, tmp_path):
 def test_other_options_are_refused_the_plan_s_own_are_accepted(reviewed, tmp_path):
     _, plan_dir = reviewed
     with pytest.raises(PetsegError, match=r'--swap-threshold 0.9 differs .*swap_threshold: 0.95'):
-        _apply(plan_dir, tmp_path / 'a', options={'--swap-threshold': 0.9})
+        _apply(plan_dir, tmp_path / 'a', swap_threshold=0.9)
     with pytest.raises(PetsegError, match=r'--empty-policy review differs'):
-        _apply(plan_dir, tmp_path / 'b', options={'--empty-policy': 'review'})
+        _apply(plan_dir, tmp_path / 'b', empty_policy='review')
     with pytest.raises(PetsegError, match=r'--fix-test differs'):
-        _apply(plan_dir, tmp_path / 'c', options={'--fix-test': True})
-    same = {'--swap-threshold': 0.95, '--folds': 4, '--seed': 0, '--classifier': 'auto'}
-    _apply(plan_dir, tmp_path / 'd', options=same)
+        _apply(plan_dir, tmp_path / 'c', fix_test=True)
+    with pytest.raises(PetsegError, match=r'--folds 3 differs .*folds: 4'):
+        _apply(plan_dir, tmp_path / 'e', folds=3)
+    same = {'swap_threshold': 0.95, 'folds': 4, 'seed': 0, 'classifier': 'auto'}
+    _apply(plan_dir, tmp_path / 'd', **same)
     assert (tmp_path / 'd' / 'manifest.json').is_file()
 
 

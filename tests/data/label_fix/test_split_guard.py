@@ -73,7 +73,7 @@ def test_more_than_half_is_refused_half_is_not(tmp_path):
     half = [_item('val', f'v{i}', 'drop' if i < 2 else 'keep', issues=['tiny_mask'])
             for i in range(4)]  # fmt: skip
     assert emptied_split_message(half, tmp_path) is None
-    more = [*half[:3], _item('val', 'v9', 'left_out', issues=['mask_unreadable'])]
+    more = [*half[:3], _item('val', 'v9', 'left_out', issues=['unreadable_mask'])]
     more[2].decision = 'drop'
     losses = {loss.split: loss for loss in split_losses(more)}
     assert losses['val'].emptied and len(losses['val'].lost) == 4

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from practicum_work.data.label_fix.regions import SpeciesRegion
-from practicum_work.data.label_fix.swap_detection import SwapSettings, judge_mask, region_evidence
+from practicum_work.data.label_fix.swap_detection import SwapRules, judge_mask, region_evidence
 
-SETTINGS = SwapSettings(swap_threshold=0.75, review_threshold=0.5)
+SETTINGS = SwapRules(swap_threshold=0.75, review_threshold=0.5)
 
 
 def _single(label: int, p_dog: float, p_animal: float | None = None):
@@ -55,7 +55,7 @@ def test_mixed_masks_are_never_swapped_blindly():
     assert agree.action == 'keep'
     wrong_cat = judge_mask(*_mixed([0.95, 0.9]), SETTINGS)
     assert wrong_cat.action == 'review' and 'both species' in wrong_cat.reason
-    per_component = SwapSettings(mixed_policy='per-component')
+    per_component = SwapRules(0.8, 0.5, mixed_policy='per-component')
     confident = judge_mask(*_mixed([0.95, 0.9]), per_component)
     assert confident.action == 'swap_components'
     assert confident.swap_components == [{'label': 'cat', 'seed_xy': [1, 1], 'pixels': 300}]
@@ -71,10 +71,10 @@ def test_a_swap_needs_every_fold_draw_to_agree():
     region = SpeciesRegion(1, 500, (1, 2, 30, 40), 'image', [500])
     steady = region_evidence(region, 0.97, p_dog_draws=np.array([0.96, 0.97, 0.98]))
     assert steady['p_other_lowest_draw'] == pytest.approx(0.96)
-    assert judge_mask([region], [steady], SwapSettings(0.95, 0.5)).action == 'swap'
+    assert judge_mask([region], [steady], SwapRules(0.95, 0.5)).action == 'swap'
     # the same mean, but one draw of the folds doubts it: a person decides
     shaky = region_evidence(region, 0.97, p_dog_draws=np.array([0.9, 1.0, 1.0]))
-    verdict = judge_mask([region], [shaky], SwapSettings(0.95, 0.5))
+    verdict = judge_mask([region], [shaky], SwapRules(0.95, 0.5))
     assert verdict.action == 'review' and 'one fold draw says only P=0.90' in verdict.reason
     dog = SpeciesRegion(2, 500, (1, 2, 30, 40), 'image', [500])
     other = region_evidence(dog, 0.02, p_dog_draws=np.array([0.01, 0.03]))
