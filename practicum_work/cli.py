@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='petseg',
         description='Cat/dog segmentation experiments on MMSegmentation: data tools and analysis. '
-        'Training and testing: python tools/train.py CONFIG, python tools/test.py CONFIG CKPT.',
+        'Training and testing: python tools/train.py CONFIG, python tools/test.py CONFIG CKPT '
+        '(or python -m practicum_work.train / practicum_work.test).',
     )
     parser.add_argument('--version', action='version', version=f'petseg {__version__}')
     subparsers = parser.add_subparsers(dest='command', metavar='COMMAND')

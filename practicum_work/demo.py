@@ -166,10 +166,12 @@ class _Demo:
         dry = run_fix_labels(FixLabelsSettings(dry_run=True, plan_dir=plan_dir, **common), quiet)
         self.artifact('label-fix plan (plan.json, contact sheets)', plan_dir)
         self.step(
-            'label fixing, cleaned copy',
-            f'petseg fix-labels --data-root {data_root} --out {clean} --classifier {classifier}',
+            'label fixing, cleaned copy: the plan applied exactly (no second judging)',
+            f'petseg fix-labels --apply {plan_dir} --out {clean}',
         )
-        run_fix_labels(FixLabelsSettings(out=clean, **common), quiet)
+        run_fix_labels(
+            FixLabelsSettings(apply=plan_dir, out=clean, show_progress=self.show_progress), quiet
+        )
         self.artifact('data (clean_v1, manifest.json)', clean)
         return clean, {**dry.plan.summary, 'classifier': _classifier_headline(dry.plan.classifier)}
 

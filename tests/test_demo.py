@@ -92,3 +92,12 @@ def test_demo_refuses_generated_sizes_with_real_photos(tmp_path, capsys):
 
     assert main(['demo', '--oxford', str(tmp_path), '--n-train', '10']) == 2
     assert '--n-train sizes generated data' in capsys.readouterr().err
+
+
+def test_demo_refuses_noisy_splits_too_small_for_a_cleaned_copy(tmp_path, capsys):
+    from practicum_work.cli import main
+
+    assert main(['demo', '--n-val', '12', '--out', str(tmp_path / 'runs')]) == 2
+    error = capsys.readouterr().err
+    assert '--n-val 12: the demo needs at least 16 images in train and val' in error
+    assert not (tmp_path / 'runs').exists()  # refused before anything is written

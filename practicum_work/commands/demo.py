@@ -9,6 +9,9 @@ from practicum_work.demo_settings import DemoCommand as SETTINGS
 from practicum_work.demo_settings import DemoSettings
 
 GENERATED_SIZES = ('n_train', 'n_val', 'n_test')  # generated data only: not with --oxford
+# The noisy splits (train, val) lose 6-7 samples to the injected file faults alone, and
+# fix-labels refuses a copy that drops more than half of a split.
+MIN_NOISY_SPLIT = 16
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +37,14 @@ def _command(args: argparse.Namespace):
     if command.oxford and sizes:
         flag = f'--{sizes[0].replace("_", "-")}'
         raise PetsegError(f'{flag} sizes generated data; with --oxford the splits are given')
+    for name in ('n_train', 'n_val'):
+        if not command.oxford and getattr(command, name) < MIN_NOISY_SPLIT:
+            flag = f'--{name.replace("_", "-")}'
+            raise PetsegError(
+                f'{flag} {getattr(command, name)}: the demo needs at least {MIN_NOISY_SPLIT} '
+                'images in train and val (their injected faults drop 6-7 samples, and fix-labels '
+                'refuses a copy that loses more than half of a split)'
+            )
     return command
 
 

@@ -15,7 +15,7 @@ WORK_DIRS = Path('work_dirs')
 
 
 def repo_path(relative: str) -> Path:
-    """A file of the petseg checkout (tools/, configs/); clear error when not installed from one."""
+    """A file of the petseg checkout (configs/); clear error when not installed from one."""
     path = REPO_ROOT / relative
     if not path.exists():
         raise PetsegError(
