@@ -11,7 +11,7 @@ its masks' encoding is recognised as a whole (trimaps and colour masks are not c
 from __future__ import annotations
 
 import os.path as osp
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,8 +194,11 @@ def scan_foreground(mask_paths: list[Path]) -> ForegroundScan:
     return scan
 
 
-def check_train_foreground(cfg: Any) -> None:
-    """Refuse a training set without a single cat or dog pixel (one line naming the cause)."""
+def check_train_foreground(cfg: Any, warn: Callable[[str], None] = print) -> None:
+    """Refuse a training set without a single cat or dog pixel (one line naming the cause).
+
+    Masks that do hold one are then judged as a dataset (:func:`check_train_encoding`).
+    """
     section = cfg.get('train_dataloader')
     folders = dataset_folders(section.get('dataset')) if section else []
     masks: list[Path] = []
@@ -207,7 +210,7 @@ def check_train_foreground(cfg: Any) -> None:
         return
     scan = scan_foreground(masks)
     if scan.found:
-        check_train_encoding(folders)
+        check_train_encoding(folders, _num_classes(cfg), warn)
         return
     where = ', '.join(sorted({f.ann_dir for f in folders}))
     raise DataLayoutError(
@@ -216,21 +219,46 @@ def check_train_foreground(cfg: Any) -> None:
     )
 
 
-def check_train_encoding(folders: list[DatasetFolders]) -> None:
+def check_train_encoding(
+    folders: list[DatasetFolders],
+    num_classes: int | None = None,
+    warn: Callable[[str], None] = print,
+) -> None:
     """Refuse training masks whose values are not class ids as a dataset (trimaps, colours).
 
     A trimap's 1 (pet) and 2 (background) read as cat and dog, so the foreground check alone
     passes them; the dataset-level encoding (``core.mask_encoding``, up to 300 masks spread
-    over the training splits) tells them apart and names the conversion.
+    over the training splits) tells them apart and names the conversion. Pet/background masks
+    (0/1 only) under a config of 3 or more classes would train every pet as a cat: refused when
+    ``petseg convert-masks --binary`` wrote them, a warning otherwise (a cats-only dataset
+    looks the same).
     """
-    from practicum_work.core.mask_encoding import require_class_ids
+    from practicum_work.core.mask_encoding import BINARY_01, require_class_ids
 
     by_root: dict[str, set[str]] = {}
     for f in folders:
         root = f.data_root or str(Path(f.ann_dir).parent.parent)
         by_root.setdefault(root, set()).add(f.split)
     for root, splits in by_root.items():
-        require_class_ids(root, sorted(splits))
+        found = require_class_ids(root, sorted(splits))
+        if found.encoding != BINARY_01 or (num_classes or 0) < 3:
+            continue
+        what = f'the masks of {root} hold only 0 and 1 (no 2 anywhere)'
+        hyp9 = 'for pet/background masks train configs/hyp9_segformer_b0_binary.py'
+        if found.written_by:
+            raise DataLayoutError(
+                f'{what}: pet/background masks written by {found.written_by}; this config has '
+                f'{num_classes} classes and would learn every pet as a cat: {hyp9}'
+            )
+        warn(f'{what}: this {num_classes}-class config learns every pet as a cat; {hyp9}')
+
+
+def _num_classes(cfg: Any) -> int | None:
+    """The decode head's number of classes (None when the config does not say)."""
+    head = (cfg.get('model') or {}).get('decode_head')
+    if isinstance(head, list | tuple):
+        head = head[-1] if head else None
+    return head.get('num_classes') if head else None
 
 
 def _seen(scan: ForegroundScan) -> str:

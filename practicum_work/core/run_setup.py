@@ -64,7 +64,7 @@ def prepare_train(
         apply_amp(cfg, warn)
     earlier = check_new_run(cfg.work_dir, resume is not None, overwrite)
     check_loader_data(cfg, training_loaders(cfg))
-    check_train_foreground(cfg)
+    check_train_foreground(cfg, warn)
     keep = {Path(cfg.load_from).resolve()} if cfg.get('load_from') else set()
     earlier = [p for p in earlier if p.resolve() not in keep]
     moved = move_aside(cfg.work_dir, earlier) if _main_process() else None

@@ -228,6 +228,32 @@ def test_training_refuses_trimaps_whose_values_read_as_cat_and_dog(tiny_dataset,
     )  # fmt: skip
 
 
+def test_pet_background_masks_under_a_3_class_config_name_the_binary_config(tiny_dataset, tmp_path):
+    # masks written by `petseg convert-masks --binary` (0 background, 1 pet) would train every
+    # pet as a cat under hyp1: refused, naming hyp9; hyp9 itself takes them; unmarked 0/1 masks
+    # (a cats-only dataset looks the same) get a warning
+    from practicum_work.cli import main
+    from practicum_work.core.errors import PetsegError
+    from practicum_work.core.mask_encoding import CONVERSION_FILE
+    from practicum_work.core.run_setup import prepare_train
+
+    data = _mask_copy(tiny_dataset, tmp_path / 'mask255', {1: 255, 2: 255})
+    binary = tmp_path / 'binary'
+    assert main(['convert-masks', '--data-root', str(data), '--out', str(binary),
+                 '--from', '0-255', '--binary']) == 0  # fmt: skip
+    options = {'data_root': str(binary)}
+    with pytest.raises(PetsegError, match=r'hyp9_segformer_b0_binary\.py') as refused:
+        prepare_train(HYP1, options, str(tmp_path / 'run1'), warn=lambda _: None)
+    assert 'would learn every pet as a cat' in str(refused.value)
+    assert not (tmp_path / 'run1').exists()
+    hyp9 = str(REPO_ROOT / 'configs' / 'hyp9_segformer_b0_binary.py')
+    prepare_train(hyp9, options, str(tmp_path / 'run2'), warn=lambda _: None)
+    (binary / CONVERSION_FILE).unlink()
+    warnings: list[str] = []
+    prepare_train(HYP1, options, str(tmp_path / 'run3'), warn=warnings.append)
+    assert any('learns every pet as a cat' in w for w in warnings), warnings
+
+
 def test_test_tool_without_a_test_split_says_how_to_test_on_val(tiny_dataset, tmp_path):
     data = tmp_path / 'no_test'
     shutil.copytree(tiny_dataset, data)
