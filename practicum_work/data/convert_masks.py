@@ -333,8 +333,11 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _check_fits(detected: MaskEncoding, source: str, force: bool) -> None:
-    """Refuse a ``--from`` that contradicts what the masks clearly are (unless ``force``)."""
+def _check_fits(
+    detected: MaskEncoding, source: str, force: bool, palette: str | None = None
+) -> None:
+    """Refuse a ``--from`` that contradicts what the masks clearly are (unless ``force``), and
+    petseg's own palette for colour masks drawn with another one (unless ``--palette``)."""
     if force or not detected.files:
         return
     if detected.encoding in USABLE_AS_IS and not (
@@ -348,6 +351,12 @@ def _check_fits(detected: MaskEncoding, source: str, force: bool) -> None:
         raise PetsegError(
             f'--from {source} does not fit these masks: {detected.message}; '
             f'use --from {detected.convert_from[0]} (or --force)'
+        )
+    if source in PALETTE_SOURCES and palette is None and detected.palette != 'ours':
+        other = 'voc' if detected.palette == 'voc' else 'PALETTE.json'
+        raise PetsegError(
+            f"--from {source} without --palette reads petseg's colours, but these masks use "
+            f'another palette: {detected.message}; give --palette {other} (or --force)'
         )
 
 
@@ -424,7 +433,7 @@ def convert_masks(
     table_palette = load_palette(palette, source) if source in PALETTE_SOURCES else None
     species_map = load_species(species) if species is not None else None
     detected = detect_mask_encoding(root, max_files=CHECK_SAMPLE, workers=1)
-    _check_fits(detected, source, force)
+    _check_fits(detected, source, force, palette)
     summary = ConversionSummary(
         TOOL,
         str(root),
@@ -449,6 +458,15 @@ def convert_masks(
                      binary, border)  # fmt: skip
         results = ordered_map(convert_one, jobs, workers, 'converting masks', show_progress)
         left_out = _collect(summary, jobs, results)
+        converted = sum(summary.masks.values())
+        if not force and converted and summary.masks_with_unknown * 2 > converted:
+            colours = ', '.join(list(summary.unknown_values)[:4])
+            raise PetsegError(
+                f'{summary.masks_with_unknown} of {converted} masks hold values the table does '
+                f'not know ({colours}; e.g. {root / summary.masks_with_unknown_examples[0]}): '
+                'they would all become 255 (ignore); give the right --palette (or --force); '
+                'nothing was written'
+            )
         missing = [p for p in summary.left_out if 'no species given' in p]
         if missing:
             raise PetsegError(

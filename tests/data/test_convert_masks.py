@@ -203,6 +203,20 @@ def test_unknown_colours_become_ignore_and_are_counted(encoded, tmp_path):
     assert (converted[:2, :3] == 255).all()
 
 
+def test_colour_masks_of_another_palette_are_refused_until_the_palette_is_given(encoded, tmp_path):
+    # VOC-coloured masks read with petseg's colours would turn every pet into 255 (ignore)
+    root, _ = encoded['rgb-voc']
+    with pytest.raises(PetsegError, match=r'another palette.*--palette voc'):
+        _convert(root, tmp_path / 'out', 'rgb')
+    assert not (tmp_path / 'out').exists()
+    wrong = tmp_path / 'wrong.json'  # a palette file that misses the masks' colours
+    wrong.write_text(json.dumps({'background': [0, 0, 0], 'cat': [1, 2, 3], 'dog': [4, 5, 6]}))
+    with pytest.raises(PetsegError, match='would all become 255'):
+        _convert(root, tmp_path / 'out', 'rgb', palette=str(wrong))
+    assert not (tmp_path / 'out').exists()
+    assert _convert(root, tmp_path / 'out', 'rgb', palette='voc').masks
+
+
 def test_an_unreadable_mask_is_left_out_with_its_image(encoded, tmp_path):
     root, csv = encoded['trimap']
     src = tmp_path / 'src'
