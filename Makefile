@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.petseg-installed
 
-.PHONY: install browser demo test test-fast lint format bench clean
+.PHONY: install browser slurm demo test test-fast lint format bench clean
 
 $(STAMP): pyproject.toml requirements.txt hatch_build.py
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,13 @@ install: $(STAMP)  ## create .venv and install petseg with its pinned stack
 browser:  ## Debian's headless chromium + chromium-driver for the review page's browser test
 	bash .ci/install_chromium.sh
 
+slurm:  ## Debian's slurm-wlm + munge for the single-node Slurm test (tests/tools/test_slurm.py)
+	bash .ci/install_slurm.sh
+
 demo: install  ## the end-to-end demo on generated data (CPU, minutes)
 	$(VENV)/bin/petseg demo
 
-test: install browser lint  ## the whole test suite, slow end-to-end checks included (what CI runs)
+test: install browser slurm lint  ## the whole test suite, slow end-to-end checks included (what CI runs)
 	$(PY) -m pytest
 
 test-fast: install  ## the quick tests only (skips the `slow` marker)

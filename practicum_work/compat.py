@@ -15,6 +15,10 @@
    Trust decision: local checkpoint files are trusted (your own training runs);
    do not point ``load_from`` at files from untrusted sources. Remote URLs keep
    upstream's loader.
+3. MMEngine assumes every distributed process owns a CUDA GPU (device selection, DDP's
+   ``device_ids``, SyncBN, the NCCL backend): fixed in
+   :mod:`practicum_work.mmseg_ext.distributed` (it needs torch and MMEngine), applied when the
+   extensions are imported.
 
 This module imports only the standard library at import time, so that
 ``import practicum_work`` (run at interpreter start by ``petseg_mmcv_compat.pth``)
@@ -127,6 +131,10 @@ _UPSTREAM_NOISE = (
     r'pkg_resources is deprecated as an API',  # mmengine resolving mmseg:: configs
     r'``build_loss`` would be deprecated soon',  # mmseg's own heads call it
     r'Fail to import ``MultiScaleDeformableAttention``',  # mmcv-lite: expected
+    # Distributed runs: MMEngine's wrapper passes torch's deprecated DDP argument, and CPU
+    # depthwise-conv gradients come in another memory layout than DDP's buckets (harmless).
+    r'`broadcast_buffers` is deprecated',
+    r'Grad strides do not match bucket view strides',
 )
 
 

@@ -4,6 +4,12 @@ The options both take (``--work-dir``, ``--cfg-options``, ``--launcher``, ``--lo
 the ``LOCAL_RANK`` a distributed launcher expects, the work dir of a config given as an object,
 and the error wrapper: a :class:`~practicum_work.core.errors.PetsegError` prints
 ``<prog>: error: <one line>`` and exits 2, as argparse does for a bad option.
+
+``python -m practicum_work.run_cli [--prog NAME] TORCHRUN_ARGS`` is torchrun
+(``python -m torch.distributed.run``) for tools/dist_train.sh and dist_test.sh: the same
+options and processes, but when the processes stop on bad input (exit 2, each printed its one
+error line) it exits 2 without torchrun's traceback, and other failures end with torchrun's
+failure table and exit 1.
 """
 
 from __future__ import annotations
@@ -43,9 +49,24 @@ def set_local_rank(args: argparse.Namespace) -> None:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
 
 
+def process_count() -> int:
+    """The number of processes of this run, as its launcher says (1 without one)."""
+    value = os.environ.get('WORLD_SIZE', os.environ.get('SLURM_NTASKS', '1'))
+    return int(value) if value.isdigit() else 1
+
+
 def stderr_warning(prog: str) -> Say:
-    """A ``warn`` that prints ``<prog>: warning: <message>`` to stderr."""
-    return lambda message: print(f'{prog}: warning: {message}', file=sys.stderr)
+    """A ``warn`` that prints ``<prog>: warning: <message>`` to stderr.
+
+    In a distributed run only the first process of each machine prints (every process
+    checks the same config and files); errors are printed by every process.
+    """
+
+    def warn(message: str) -> None:
+        if os.environ.get('LOCAL_RANK', os.environ.get('SLURM_LOCALID', '0')) == '0':
+            print(f'{prog}: warning: {message}', file=sys.stderr)
+
+    return warn
 
 
 def run_or_exit_2(prog: str, body: Callable[[], Any]) -> int:
@@ -55,6 +76,41 @@ def run_or_exit_2(prog: str, body: Callable[[], Any]) -> int:
     except PetsegError as err:
         print(f'{prog}: error: {user_message(err)}', file=sys.stderr)
         return 2
+    return 0
+
+
+EXIT_BAD_INPUT = 2
+REQUIRED_MODULES = ('torch', 'mmengine', 'mmseg')
+
+
+def launch(argv: list[str], prog: str = 'torchrun') -> int:
+    """Run torchrun with ``argv``; its exit status (2 when the processes refused bad input)."""
+    import importlib.util
+    import logging
+
+    missing = [name for name in REQUIRED_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        print(
+            f'{prog}: error: {sys.executable} has no {", ".join(missing)}: run it from the '
+            'clone with its .venv (make install), or set PYTHON to the interpreter that has '
+            'petseg installed',
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.run import parse_args, run
+
+    logging.getLogger('torch.distributed.elastic.multiprocessing.api').addFilter(
+        lambda record: f'(exitcode: {EXIT_BAD_INPUT})' not in record.getMessage()
+    )
+    try:
+        run(parse_args(argv))
+    except ChildFailedError as err:
+        _, first = err.get_first_failure()
+        if first.exitcode == EXIT_BAD_INPUT:
+            return EXIT_BAD_INPUT  # the processes printed the one-line reason
+        print(str(err), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -69,3 +125,14 @@ def named_work_dir(config: Any) -> str:
             'pass work_dir, or set work_dir in the config'
         )
     return str(default_work_dir(filename))
+
+
+def _main(argv: list[str]) -> int:
+    prog = 'torchrun'
+    if argv[:1] == ['--prog'] and len(argv) > 1:
+        prog, argv = argv[1], argv[2:]
+    return launch(argv, prog)
+
+
+if __name__ == '__main__':
+    sys.exit(_main(sys.argv[1:]))

@@ -30,6 +30,7 @@ from practicum_work.run_cli import (
     add_run_options,
     add_work_dir_option,
     named_work_dir,
+    process_count,
     run_or_exit_2,
     set_local_rank,
     stderr_warning,
@@ -63,6 +64,13 @@ def test(
     from practicum_work.core.run_setup import prepare_test
 
     checkpoint = str(checkpoint)
+    warn = warn or stderr_warning(PROG)
+    if (show or show_dir) and launcher != 'none' and process_count() > 1:
+        raise PetsegError(
+            "--show/--show-dir in a distributed test would paint only the first process's "
+            "share of the images (MMSeg's visualiser draws on process 0 only): paint with one "
+            'process (python -m practicum_work.test ... --show-dir DIR)'
+        )
     if work_dir is None and is_remote(checkpoint):
         work_dir = named_work_dir(config)  # a URL has no folder: work_dirs/<config name>
     cfg = prepare_test(
@@ -72,7 +80,7 @@ def test(
         None if work_dir is None else str(work_dir),
         launcher,
         split=split,
-        warn=warn or stderr_warning(PROG),
+        warn=warn,
     )
     # ClearML (if on): a test run is a task of its own, type testing, <config>_test_<timestamp>.
     if 'clearml.task_type' not in (cfg_options or {}):
@@ -90,9 +98,14 @@ def test(
         cfg.test_evaluator['output_dir'] = str(out)
         cfg.test_evaluator['keep_results'] = True
 
+    from practicum_work.mmseg_ext.distributed import end_process_group
     from practicum_work.mmseg_ext.runners import PetsegTestRunner
+    from practicum_work.tracking.agent import apply_agent_edits
 
-    return PetsegTestRunner.from_cfg(cfg).test()
+    apply_agent_edits(cfg, 'test', warn=warn)  # a ClearML Agent's clone: its edits (tracking)
+    metrics = PetsegTestRunner.from_cfg(cfg).test()
+    end_process_group()
+    return metrics
 
 
 def paint_predictions(
@@ -173,8 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; 0, or 2 with one ``test.py: error: ...`` line for bad input."""
     from practicum_work import compat
+    from practicum_work.tracking.agent import parse_arguments
 
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(build_parser(), argv)  # under a ClearML Agent: the task's Args
     set_local_rank(args)
     compat.quiet_upstream_warnings()
     return run_or_exit_2(

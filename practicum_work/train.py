@@ -62,7 +62,10 @@ def train(
     with one line. ``warn`` gets the warnings (default: ``train.py: warning: ...`` on stderr).
     """
     from practicum_work.core.run_setup import prepare_train
+    from practicum_work.mmseg_ext.distributed import end_process_group
+    from practicum_work.tracking.agent import apply_agent_edits
 
+    warn = warn or stderr_warning(PROG)
     if work_dir is None and not _has_work_dir(config):
         work_dir = named_work_dir(config)
     setup = prepare_train(
@@ -73,7 +76,9 @@ def train(
         resume=resume,
         overwrite=overwrite,
         amp=amp,
-        warn=warn or stderr_warning(PROG),
+        warn=warn,
+        # a ClearML Agent's clone: its edits, checked with the rest before anything moves
+        edit=lambda cfg: apply_agent_edits(cfg, 'train', warn=warn),
     )
     cfg = setup.cfg
     if 'runner_type' in cfg:
@@ -85,6 +90,8 @@ def train(
 
         runner = PetsegRunner.from_cfg(cfg)
     runner.train()
+    del runner
+    end_process_group()
     return Path(cfg.work_dir)
 
 
@@ -149,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; 0, or 2 with one ``train.py: error: ...`` line for bad input."""
     from practicum_work import compat
+    from practicum_work.tracking.agent import parse_arguments
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(parser, argv)  # under a ClearML Agent: the task's Args (tracking)
     if args.resume and args.overwrite:
         parser.error('--resume continues the run in the work dir, --overwrite starts over')
     set_local_rank(args)

@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
-# Distributed training with torchrun (one process per GPU), MMSeg 1.x style.
-#   bash tools/dist_train.sh CONFIG GPUS [tools/train.py options]
-# Multi-node (run on every node, NODE_RANK 0..NNODES-1):
+# Distributed training with torchrun: N processes per machine (one per GPU; on a machine
+# without CUDA, N CPU processes with Gloo), MMSeg 1.x style.
+#   bash tools/dist_train.sh CONFIG N [train options, e.g. --work-dir DIR --cfg-options k=v]
+# Several machines (run it on every node, NODE_RANK 0..NNODES-1; MASTER_ADDR: node 0):
 #   NNODES=2 NODE_RANK=0 MASTER_ADDR=10.0.0.1 PORT=29500 bash tools/dist_train.sh CONFIG 8
+# The interpreter: $PYTHON, else the clone's .venv/bin/python, else python3 (no need to
+# activate the venv). Backend: NCCL with CUDA, Gloo without, unless the config or
+# --cfg-options env_cfg.dist_cfg.backend=... names one. One machine picks a free port unless
+# PORT is set. Bad input: one error line and exit 2 (docs/experiments.md "Scaling out").
 set -euo pipefail
+usage="usage: bash tools/dist_train.sh CONFIG N [train options]"
+if [ $# -lt 2 ]; then echo "$usage" >&2; exit 2; fi
 CONFIG=$1
-GPUS=$2
+NPROC=$2
+shift 2
+case $NPROC in
+  '' | *[!0-9]* | 0) echo "dist_train.sh: error: N (processes per node) must be a positive integer, got '$NPROC'; $usage" >&2; exit 2 ;;
+esac
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -z "${PYTHON:-}" ]; then
+  if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
+fi
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-
-PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
-torchrun \
-    --nnodes="$NNODES" \
-    --node_rank="$NODE_RANK" \
-    --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$GPUS" \
-    --master_port="$PORT" \
-    "$(dirname "$0")/train.py" \
-    "$CONFIG" \
-    --launcher pytorch "${@:3}"
+RUN_ARGS=(--nnodes="$NNODES" --node_rank="$NODE_RANK" --nproc_per_node="$NPROC")
+if [ "$NNODES" != 1 ] || [ -n "${PORT:-}" ]; then
+  RUN_ARGS+=(--master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}")
+fi
+PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" exec "$PYTHON" -m practicum_work.run_cli \
+  --prog dist_train.sh "${RUN_ARGS[@]}" \
+  -m practicum_work.train "$CONFIG" --launcher pytorch "$@"

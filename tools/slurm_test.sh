@@ -1,24 +1,42 @@
 #!/usr/bin/env bash
-# Testing on a Slurm cluster, MMSeg 1.x style.
+# Testing on a Slurm cluster: srun starts GPUS tasks (one per GPU), MMSeg 1.x style.
 #   GPUS=4 bash tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]
+# A CPU-only partition (nothing to ask for with --gres): GRES= (empty); GPUS counts processes:
+#   GRES= GPUS=2 GPUS_PER_NODE=2 CPUS_PER_TASK=1 bash tools/slurm_test.sh debug job CONFIG CKPT
+# Environment: GPUS (tasks in all, 4), GPUS_PER_NODE (tasks per node, 4), GRES (generic resources
+# per node, gpu:$GPUS_PER_NODE; empty asks for none), CPUS_PER_TASK (5), SRUN_ARGS (more srun
+# options), PYTHON (what each task runs: the repo's .venv/bin/python if there, else python3),
+# MASTER_PORT (the rank-0 rendezvous port, 29500). srun passes the rest of the environment on.
 set -euo pipefail
+if [ $# -lt 4 ]; then
+    sed -n '2,9s/^# \{0,1\}//p' "$0" >&2
+    exit 2
+fi
 PARTITION=$1
 JOB_NAME=$2
 CONFIG=$3
 CHECKPOINT=$4
 GPUS=${GPUS:-4}
 GPUS_PER_NODE=${GPUS_PER_NODE:-4}
+GRES=${GRES-gpu:$GPUS_PER_NODE}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${PYTHON:-}" ]; then
+    PYTHON=python3
+    [ -x "$ROOT/.venv/bin/python" ] && PYTHON="$ROOT/.venv/bin/python"
+fi
+GRES_ARGS=()
+[ -n "$GRES" ] && GRES_ARGS=(--gres="$GRES")
 
-# shellcheck disable=SC2086
-PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
+# shellcheck disable=SC2086  # SRUN_ARGS is a list of options
+PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 srun -p "$PARTITION" \
     --job-name="$JOB_NAME" \
-    --gres=gpu:"$GPUS_PER_NODE" \
+    "${GRES_ARGS[@]}" \
     --ntasks="$GPUS" \
     --ntasks-per-node="$GPUS_PER_NODE" \
     --cpus-per-task="$CPUS_PER_TASK" \
     --kill-on-bad-exit=1 \
     $SRUN_ARGS \
-    python -u "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher="slurm" "${@:5}"
+    "$PYTHON" -u "$ROOT/tools/test.py" "$CONFIG" "$CHECKPOINT" --launcher=slurm "${@:5}"

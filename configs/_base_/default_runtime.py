@@ -3,10 +3,13 @@ _base_ = ['mmseg::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['practicum_work.mmseg_ext'], allow_failed_imports=False)
 randomness = dict(seed=0)
+# dist_cfg.backend 'auto': NCCL when CUDA is available, else Gloo (a CPU-only machine);
+# name one to choose it: --cfg-options env_cfg.dist_cfg.backend=gloo (practicum_work.mmseg_ext
+# .distributed). Used only by distributed runs (tools/dist_train.sh, --launcher pytorch|slurm).
 env_cfg = dict(
     cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'),
+    dist_cfg=dict(backend='auto'),
 )
 custom_hooks = [
     dict(type='MetricsJsonHook'),

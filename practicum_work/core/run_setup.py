@@ -47,13 +47,17 @@ def prepare_train(
     amp: bool = False,
     warn: Say = print,
     say: Say = print,
+    edit: Callable[[Any], object] | None = None,
 ) -> TrainSetup:
     """The config of a training run, every check passed; an earlier run moved aside.
 
     ``resume``: ``'auto'`` (the latest checkpoint of the work dir) or a checkpoint file.
     ``overwrite``: start over in a work dir that holds a run (see :mod:`run_dir`).
+    ``edit``: changes made to the config before it is checked (a ClearML Agent's edits), so
+    that a refused edit never moves an earlier run aside.
     """
     cfg = load_tool_config(config, cfg_options, work_dir, launcher, warn=warn)
+    check_launch(cfg)
     if resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif resume is not None:
@@ -62,6 +66,8 @@ def prepare_train(
         cfg.resume, cfg.load_from = True, resume
     if amp:
         apply_amp(cfg, warn)
+    if edit is not None:
+        edit(cfg)
     earlier = check_new_run(cfg.work_dir, resume is not None, overwrite)
     check_loader_data(cfg, training_loaders(cfg))
     check_train_foreground(cfg, warn)
@@ -72,6 +78,43 @@ def prepare_train(
     if setup.moved_to is not None:
         say(f'--overwrite: the earlier run of {cfg.work_dir} moved to {setup.moved_to}')
     return setup
+
+
+# The variables each launcher sets for its processes (MMEngine reads them to join the group).
+LAUNCHER_VARIABLES = {
+    'pytorch': ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT'),
+    'slurm': ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST'),
+}
+DIST_START_HINT = (
+    'start it with bash tools/dist_train.sh CONFIG N (or python -m torch.distributed.run '
+    '--nproc_per_node N -m practicum_work.train CONFIG --launcher pytorch)'
+)
+
+
+def check_launch(cfg: Any) -> None:
+    """A distributed launcher's variables are there, and the backend suits the machine.
+
+    ``--launcher pytorch`` outside torchrun (or ``slurm`` outside srun) and the NCCL backend
+    on a machine without CUDA are one-line errors here, not a ``KeyError`` or a NCCL error in
+    every process.
+    """
+    launcher = cfg.get('launcher', 'none')
+    missing = [v for v in LAUNCHER_VARIABLES.get(launcher, ()) if v not in os.environ]
+    if missing:
+        starter = 'srun (tools/slurm_train.sh)' if launcher == 'slurm' else 'torchrun'
+        raise PetsegError(
+            f'--launcher {launcher} is for processes started by {starter}: '
+            f'{", ".join(missing)} not set; {DIST_START_HINT}, or drop --launcher for one process'
+        )
+    backend = str(((cfg.get('env_cfg') or {}).get('dist_cfg') or {}).get('backend', 'auto'))
+    if launcher != 'none' and backend == 'nccl':
+        import torch
+
+        if not torch.cuda.is_available():
+            raise PetsegError(
+                'env_cfg.dist_cfg.backend=nccl needs CUDA GPUs and none is available here: use '
+                'auto (NCCL with CUDA, Gloo without) or gloo'
+            )
 
 
 def _main_process() -> bool:
@@ -125,6 +168,7 @@ def prepare_test(
         raise PetsegError(f'checkpoint {checkpoint} does not exist')
     target = work_dir or str(run_dir_of(checkpoint, config))
     cfg = load_tool_config(config, cfg_options, target, launcher, warn=warn)
+    check_launch(cfg)
     if split:
         set_test_split(cfg, split)
     check_loader_data(cfg, ['test_dataloader'], split_hint=TEST_SPLIT_HINT)

@@ -3,8 +3,9 @@
 One switch: ``--cfg-options clearml.mode=...`` for one run, else the ``PETSEG_CLEARML``
 environment variable, else ``auto``: online when a ClearML server is configured
 (``clearml.conf`` or ``CLEARML_API_*`` variables), offline otherwise (with one warning line).
-Only rank 0 of a distributed run talks to ClearML. Standard library only, except that an
-existing ``clearml.conf`` is parsed with clearml's own HOCON parser.
+Only rank 0 of a distributed run talks to ClearML; a run that a ClearML Agent started
+(``CLEARML_TASK_ID`` set) reports to the agent's task, whatever the switch says. Standard
+library only, except that an existing ``clearml.conf`` is parsed with clearml's own HOCON parser.
 """
 
 from __future__ import annotations
@@ -86,6 +87,14 @@ def active_config_file(env: Mapping[str, str] | None = None) -> Path | None:
 
 
 MASTER_PROCESS_VARIABLES = ('CLEARML_PROC_MASTER_ID', 'TRAINS_PROC_MASTER_ID')
+# What a ClearML Agent sets in the environment of the task it runs (clearml reads it at import).
+AGENT_TASK_VARIABLES = ('CLEARML_TASK_ID', 'TRAINS_TASK_ID')
+
+
+def agent_task_id(env: Mapping[str, str] | None = None) -> str | None:
+    """The id of the task a ClearML Agent runs in this process, or ``None`` (a local run)."""
+    env = os.environ if env is None else env
+    return _env_value(env, *AGENT_TASK_VARIABLES) or None
 
 
 def forget_inherited_master_process() -> None:
@@ -160,7 +169,9 @@ def resolve_mode(
     ``requested`` is the config's ``clearml.mode`` (``auto`` defers to ``PETSEG_CLEARML``).
     ``online`` or ``auto`` without a configured server gives ``offline`` and a warning line
     (``auto`` warns too, so a user sees where the session goes). Invalid values raise
-    :class:`PetsegError`. Ranks other than 0 are always ``off``.
+    :class:`PetsegError`. Ranks other than 0 are always ``off``; rank 0 of a run a ClearML
+    Agent started is always ``online`` (the agent's task: a cloned run may carry
+    ``clearml.mode=offline`` from the machine it was recorded on).
     """
     env = os.environ if env is None else env
     mode = check_mode(requested or 'auto', 'clearml.mode')
@@ -170,6 +181,9 @@ def resolve_mode(
         source = ENV_SWITCH
     if rank != 0:
         return ModeDecision('off', f'rank {rank}: only rank 0 reports to ClearML')
+    task_id = agent_task_id(env)
+    if task_id:
+        return ModeDecision('online', f'run by a ClearML Agent (task {task_id})')
     if mode == 'off':
         return ModeDecision('off', f'{source}=off')
     if mode == 'offline':

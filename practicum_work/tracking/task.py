@@ -5,7 +5,9 @@ function here either succeeds or raises; callers turn exceptions into one warnin
 Works around upstream behaviour (README "Known upstream issues"): ``Task.init`` reseeds
 every RNG (``Task.set_random_seed(None)`` first), reuses the last task of the same name
 (``reuse_last_task_id=False``), patches ``torch.save`` and matplotlib
-(``auto_connect_frameworks=False``), a second ``Task.init`` in one process raises (an open
+(``auto_connect_frameworks=False``), records the arguments of whatever parser ran after clearml
+was imported (``auto_connect_arg_parser=False``: petseg records its own command line, see
+:mod:`practicum_work.tracking.agent`), a second ``Task.init`` in one process raises (an open
 task is reused instead), the forked reporting subprocess can hang ``Task.close`` (reporting
 runs in threads instead), its signal hook swallows SIGTERM (the default is restored), and a
 ``CLEARML_PROC_MASTER_ID`` inherited from another tracked process makes ``Task.init`` return a
@@ -101,6 +103,9 @@ def start_task(
         reuse_last_task_id=False,
         output_uri=output_uri,
         auto_connect_frameworks=False,
+        # petseg records its own command line as Args (tracking.agent): ClearML's binding
+        # would add any parser this process ran after importing clearml (a test runner's).
+        auto_connect_arg_parser=False,
     )
     kwargs.update(init_kwargs or {})
     sigterm = _main_thread_sigterm_handler()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import sys
+from types import SimpleNamespace
 
 import pytest
 from mmengine.config import Config
@@ -11,6 +12,7 @@ from mmengine.config import Config
 from practicum_work.core.errors import PetsegError
 from practicum_work.mmseg_ext.visualization import clearml_backend
 from practicum_work.mmseg_ext.visualization.clearml_backend import PetsegClearMLVisBackend
+from practicum_work.tracking import agent
 from practicum_work.tracking.task import TaskHandle
 from tests.conftest import REPO_ROOT
 
@@ -88,6 +90,7 @@ def tracked(monkeypatch, tmp_path):
 
     monkeypatch.setattr(clearml_backend, 'start_task', fake_start)
     monkeypatch.setattr(clearml_backend, '_warn', state['warnings'].append)
+    monkeypatch.setattr(agent, '_recorded_arguments', None)  # not started from a command line
     monkeypatch.setenv('PETSEG_CLEARML', 'offline')
     save_dir = tmp_path / 'work' / '20250101_120000' / 'vis_data'
     save_dir.mkdir(parents=True)
@@ -283,3 +286,44 @@ def test_close_copies_the_offline_zip_next_to_the_logs(monkeypatch, tracked, tmp
     assert seen['dir'] == tmp_path / 'work' / '20250101_120000'
     assert backend.offline_session == seen['dir'] / 'clearml_offline-1.zip'
     assert tracked['task'].closed
+
+
+class ScriptTask(FakeTask):
+    """FakeTask plus the script ClearML detected (``python -m practicum_work.train ARGS``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = SimpleNamespace(
+            script=SimpleNamespace(entry_point='-m practicum_work.train c.py')
+        )
+        self.packages = None
+
+    def set_packages(self, packages):
+        self.packages = packages
+
+    def set_script(self, entry_point=None):
+        self.data.script.entry_point = entry_point
+
+
+def test_a_run_of_the_command_line_records_what_a_clearml_agent_needs(monkeypatch, tracked, cfg):
+    tracked['task'] = ScriptTask()
+    monkeypatch.setattr(agent, '_recorded_arguments', {'config': 'c.py', 'cfg_options': 'a=1'})
+    tracked['backend'].add_config(cfg)
+    task = tracked['task']
+    assert tracked['warnings'] == []
+    assert task.connected['Args'] == {'config': 'c.py', 'cfg_options': 'a=1'}
+    assert task.configurations['config_recorded'] == task.configurations['config']
+    assert task.packages == str(REPO_ROOT / 'requirements.txt')
+    assert task.data.script.entry_point == '-m practicum_work.train'  # the arguments are in Args
+
+
+def test_under_a_clearml_agent_the_record_of_the_cloned_run_is_left_alone(
+    monkeypatch, tracked, cfg
+):
+    tracked['task'] = ScriptTask()
+    monkeypatch.setattr(agent, '_recorded_arguments', {'config': 'c.py'})
+    monkeypatch.setattr(clearml_backend, 'under_agent', lambda: True)
+    tracked['backend'].add_config(cfg)
+    task = tracked['task']
+    assert 'Args' not in task.connected and 'config_recorded' not in task.configurations
+    assert task.packages is None and 'petseg' in task.connected

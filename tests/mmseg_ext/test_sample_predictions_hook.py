@@ -62,6 +62,8 @@ def test_hook_renders_only_the_chosen_images_with_the_current_iteration(tmp_path
     for batch_idx in range(0, 5, 2):  # batches of two, the last one short
         outputs = [_sample(p, 2) for p in paths[batch_idx : batch_idx + 2]]
         hook.after_val_iter(runner, batch_idx, outputs=outputs)
+    assert sent == []  # rendered once the validation ends (every process's images gathered)
+    hook.after_val_epoch(runner, {'mIoU': 1.0})
     assert [(name, step) for name, _, step in sent] == [
         ('val_sample_val_0', 200),
         ('val_sample_val_4', 200),

@@ -109,6 +109,15 @@ def test_only_rank_zero_reports(tmp_path):
     assert resolve_mode('online', env, rank=0).mode == 'online'
 
 
+@pytest.mark.parametrize('requested', ['auto', 'offline', 'off'])
+def test_a_clearml_agent_run_reports_to_the_agents_task(tmp_path, requested):
+    """A clone recorded offline (clearml.mode=offline in its Args) still reports online."""
+    env = _env(tmp_path, CLEARML_TASK_ID='abc123', PETSEG_CLEARML='off')
+    decision = resolve_mode(requested, env)
+    assert decision.mode == 'online' and 'ClearML Agent (task abc123)' in decision.reason
+    assert resolve_mode(requested, env, rank=1).mode == 'off'
+
+
 def test_invalid_values_are_one_line_errors_naming_the_source(tmp_path):
     with pytest.raises(PetsegError, match=r"clearml.mode='sometimes'"):
         resolve_mode('sometimes', _env(tmp_path))

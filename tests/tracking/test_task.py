@@ -59,6 +59,7 @@ def test_start_task_new_task_per_run_without_reseeding_or_framework_patches(monk
     kwargs = api.calls[-1][1]
     assert kwargs['reuse_last_task_id'] is False
     assert kwargs['auto_connect_frameworks'] is False
+    assert kwargs['auto_connect_arg_parser'] is False  # petseg records its own Args
     assert (kwargs['project_name'], kwargs['task_name'], kwargs['tags']) == (
         'petseg',
         'hyp1_x',

@@ -26,22 +26,38 @@ class PerClassIoUMetric(IoUMetric):
     the image's ``<split folder>/<stem>`` in :attr:`per_image` after each evaluation:
     MetricsJsonHook writes them next to the test metrics, and ``petseg compare`` resamples
     them for bootstrap intervals of the very metric reported here.
+
+    In a distributed run each process evaluates its shard of the split; the results are
+    gathered in the dataset's order and the sampler's padding (repeats of the first images,
+    so that every process gets as many) is cut off (MMEngine's ``collect_results`` with the
+    dataset's size), so the metrics and ``per_image`` cover every image once, as in one
+    process. ``collect_device`` defaults to ``'gpu'``, MMEngine's name for gathering through
+    the process group (Gloo on CPU, NCCL on GPUs; the areas are moved to the CPU first):
+    upstream's ``'cpu'`` goes through files in ``./.dist_test/`` of the current folder, which
+    every node must share, and leaves that folder behind.
     """
 
     per_image: dict | None = None
 
-    def __init__(self, iou_metrics: list[str] | None = None, **kwargs) -> None:
-        super().__init__(iou_metrics=iou_metrics or ['mIoU', 'mDice', 'mFscore'], **kwargs)
+    def __init__(
+        self, iou_metrics: list[str] | None = None, collect_device: str = 'gpu', **kwargs
+    ) -> None:
+        super().__init__(
+            iou_metrics=iou_metrics or ['mIoU', 'mDice', 'mFscore'],
+            collect_device=collect_device,
+            **kwargs,
+        )
 
     def process(self, data_batch: dict, data_samples) -> None:
-        """Upstream's areas per image, each tagged with the image it came from."""
+        """Upstream's areas per image (on the CPU), each tagged with the image it came from."""
         before = len(self.results)
         super().process(data_batch, data_samples)
         tagged = self.results[before:]
         if len(tagged) == len(data_samples):
             for index, sample in enumerate(data_samples):
                 path = Path(sample.get('img_path') or f'image_{before + index}')
-                tagged[index] = (*tagged[index], f'{path.parent.name}/{path.stem}')
+                areas = tuple(area.cpu() for area in tagged[index])
+                tagged[index] = (*areas, f'{path.parent.name}/{path.stem}')
             self.results[before:] = tagged
 
     def compute_metrics(self, results: list) -> dict[str, float]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import mmcv
 import numpy as np
-from mmengine.dist import is_main_process
+from mmengine.dist import all_gather_object, get_world_size, is_main_process
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
@@ -28,7 +28,9 @@ class SamplePredictionsHook(Hook):
 
     Every backend receives them: ``LocalVisBackend`` saves
     ``vis_data/vis_image/val_sample_<stem>_<iter>.png``, ClearML shows them under
-    'val samples'. Only the main process renders.
+    'val samples'. In a distributed run each process keeps the chosen images of its shard of
+    the val set; at the end of the validation they are gathered and the main process renders
+    them all (the same images as one process would, each once).
 
     Args:
         num_samples: how many val images, spread evenly over the val set.
@@ -45,6 +47,7 @@ class SamplePredictionsHook(Hook):
         self.indices = list(indices) if indices is not None else None
         self.min_height = min_height
         self._wanted: dict[str, int] = {}
+        self._found: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
 
     def before_val(self, runner) -> None:
         """Pick the sample images (the same ones at every validation)."""
@@ -56,21 +59,39 @@ class SamplePredictionsHook(Hook):
         self._wanted = {
             str(Path(dataset.get_data_info(i)['img_path'])): i for i in indices if 0 <= i < total
         }
+        self._found = {}
 
     def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        """Render the panels of the chosen images in this batch."""
-        if not self._wanted or not outputs or not is_main_process():
+        """Keep the prediction and ground truth of the chosen images in this batch."""
+        for sample in outputs or []:
+            path = str(Path(sample.metainfo.get('img_path', '')))
+            if path not in self._wanted or path in self._found:
+                continue
+            pred = sample.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+            gt = (
+                sample.gt_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+                if 'gt_sem_seg' in sample
+                else None
+            )
+            self._found[path] = (pred, gt)
+
+    def after_val_epoch(self, runner, metrics: dict | None = None) -> None:
+        """Gather the kept images from every process; the main process renders them."""
+        if not self._wanted:
+            return
+        found, self._found = self._found, {}
+        if get_world_size() > 1:
+            found = {
+                path: masks for part in all_gather_object(found) for path, masks in part.items()
+            }
+        if not is_main_process():
             return
         metainfo = getattr(runner.val_dataloader.dataset, 'metainfo', {}) or {}
         classes = metainfo.get('classes') or CLASSES
         palette = metainfo.get('palette') or PALETTE
-        for sample in outputs:
-            path = str(Path(sample.metainfo.get('img_path', '')))
-            if path not in self._wanted:
-                continue
+        for path in sorted(found, key=self._wanted.__getitem__):
+            pred, gt = found[path]
             image = mmcv.imread(path, channel_order='rgb')
-            pred = sample.pred_sem_seg.data[0].cpu().numpy()
-            gt = sample.gt_sem_seg.data[0].cpu().numpy() if 'gt_sem_seg' in sample else None
             panel = render_sample_panel(image, gt, pred, classes, palette, self.min_height)
             runner.visualizer.add_image(
                 f'{SAMPLE_PREFIX}{Path(path).stem}', panel, step=runner.iter

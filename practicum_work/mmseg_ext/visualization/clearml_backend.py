@@ -7,8 +7,11 @@ Differences from upstream (mmengine 0.10.7, see README "Known upstream issues"):
   backend then stops reporting and the run goes on with local logging;
 - a new task per run (``reuse_last_task_id=False``), named ``<config>_<timestamp>``, tagged
   with hypothesis, model and dataset; ClearML does not reseed the RNGs;
-- hyperparameters as one flat dict, the full config as a configuration object, scalars
-  grouped into a few charts, sample images grouped by title;
+- hyperparameters as one flat dict, the full config as a configuration object (twice:
+  ``config`` to edit in a clone, ``config_recorded`` as recorded), the command line as ``Args``,
+  the repository's requirements as the packages, scalars grouped into a few charts, sample
+  images grouped by title: a clone can be edited and enqueued to a ClearML Agent
+  (:mod:`practicum_work.tracking.agent`);
 - ``close()`` uploads nothing; checkpoints are registered by :class:`ClearMLResultsHook`
   (best, optionally last) without deleting the local file, or only recorded offline.
 
@@ -35,6 +38,12 @@ from mmseg.registry import VISBACKENDS
 from practicum_work.core.classes import CLASSES
 from practicum_work.core.errors import PetsegError
 from practicum_work.core.metric_keys import split_metric_key
+from practicum_work.tracking.agent import record_for_agent, under_agent
+from practicum_work.tracking.config_edits import (
+    CONFIG_OBJECT,
+    HYPERPARAMETER_SECTION,
+    RECORDED_CONFIG_OBJECT,
+)
 from practicum_work.tracking.mode import IMPORT_HINT, resolve_mode
 from practicum_work.tracking.run_summary import (
     config_name,
@@ -204,11 +213,21 @@ class PetsegClearMLVisBackend(ClearMLVisBackend):
         self._report('config logging', self._log_config, config)
 
     def _log_config(self, config: Any) -> None:
-        self.task.connect(hyperparameters(config), name='petseg')
+        self.task.connect(hyperparameters(config), name=HYPERPARAMETER_SECTION)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f'{config_name(config)}.py'
             path.write_text(config.pretty_text)
-            self.task.connect_configuration(path, name='config', description='MMEngine config')
+            self.task.connect_configuration(
+                path, name=CONFIG_OBJECT, description='MMEngine config (edit it in a clone)'
+            )
+            if under_agent():  # the agent's task keeps the record of the run it was cloned from
+                return
+            self.task.connect_configuration(
+                path,
+                name=RECORDED_CONFIG_OBJECT,
+                description=f'as recorded: edits of {CONFIG_OBJECT!r} are read against it',
+            )
+        record_for_agent(self.task)
 
     def add_scalar(self, name: str, value: Any, step: int = 0, **kwargs: Any) -> None:
         """One scalar, charted like the same key of :meth:`add_scalars`."""
