@@ -7,7 +7,8 @@ fits in 15 minutes on a 2-core machine) and writes work_dirs/benchmarks/<name>.j
 runner reads those files and writes work_dirs/benchmarks/summary.json. Exit status: 1 when a
 benchmark crashed (or, with ``--strict``, when a target was missed), else 0; missed targets
 are always printed as FAIL. ``--oxford PATH`` adds fix-labels on real photos (5 noise seeds,
-~4 minutes). bench_label_quality.py (20+ minutes) and bench_analysis.py are not part of it.
+~4 minutes). bench_label_quality.py (20+ minutes), bench_analysis.py and bench_scale.py (the
+data tools at 700 / 7,000 / 70,000 pairs: hours on 2 cores) are not part of it.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,3 +100,37 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     tmp = path.parent / f'.{path.name}.tmp-{os.getpid()}'
     tmp.write_text(text, encoding='utf-8')
     tmp.replace(path)
+
+
+def atomic_write_json_stream(
+    path: str | Path, head: dict, key: str, elements: Iterable[object], indent: int = 2
+) -> None:
+    """Write ``{**head, key: [*elements]}`` as ``json.dumps(..., indent=indent)`` writes it, byte
+    for byte, one element at a time (never the whole document in memory), atomically.
+
+    ``key`` must not be in ``head``; it comes last.
+    """
+    if key in head:
+        raise ValueError(f'{key!r} is both in the head and the streamed list')
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f'.{path.name}.tmp-{os.getpid()}'
+    opening = json.dumps({**head, key: []}, indent=indent)
+    empty_tail = '[]\n}'
+    if not opening.endswith(empty_tail):  # pragma: no cover - json's own layout
+        raise ValueError('unexpected JSON layout')
+    inner = ' ' * (2 * indent)
+    try:
+        with tmp.open('w', encoding='utf-8') as handle:
+            handle.write(opening[: -len(empty_tail)])
+            first = True
+            for element in elements:
+                text = json.dumps(element, indent=indent).replace('\n', '\n' + inner)
+                handle.write(('[\n' if first else ',\n') + inner + text)
+                first = False
+            handle.write(empty_tail if first else '\n' + ' ' * indent + ']\n}')
+            handle.write('\n')
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

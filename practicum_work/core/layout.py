@@ -5,6 +5,7 @@ Images and masks pair by file stem. Everything here only lists files; nothing is
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,8 +48,19 @@ def split_dirs(root: str | Path, split: str) -> tuple[Path, Path]:
     return root / IMAGE_DIR / split, root / MASK_DIR / split
 
 
-def _is_file(path: Path, suffixes: tuple[str, ...]) -> bool:
-    return path.is_file() and path.suffix.lower() in suffixes and not path.name.startswith('.')
+def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The files of ``folder`` with one of ``suffixes`` (any case), hidden ones left out, in
+    name order (one ``scandir``: no stat per file, no ``Path`` comparisons; at 70,000 files
+    sorting ``Path`` objects alone took seconds)."""
+    with os.scandir(folder) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if not entry.name.startswith('.')
+            and os.path.splitext(entry.name)[1].lower() in suffixes
+            and entry.is_file()
+        )
+    return [folder / name for name in names]
 
 
 def pair_dirs(image_dir: str | Path, mask_dir: str | Path, split: str = '') -> SplitPairing:
@@ -61,12 +73,11 @@ def pair_dirs(image_dir: str | Path, mask_dir: str | Path, split: str = '') -> S
     if not image_dir.is_dir():
         raise DataLayoutError(f'image folder {image_dir} does not exist ({DEMO_DATA_HINT})')
     images: dict[str, list[Path]] = {}
-    for path in sorted(image_dir.iterdir()):
-        if _is_file(path, IMAGE_SUFFIXES):
-            images.setdefault(path.stem, []).append(path)
+    for path in _files(image_dir, IMAGE_SUFFIXES):
+        images.setdefault(path.stem, []).append(path)
     masks: dict[str, Path] = {}
     if mask_dir.is_dir():
-        masks = {p.stem: p for p in sorted(mask_dir.iterdir()) if _is_file(p, (MASK_SUFFIX,))}
+        masks = {p.stem: p for p in _files(mask_dir, (MASK_SUFFIX,))}
     result = SplitPairing(split=split, image_dir=image_dir, mask_dir=mask_dir)
     for stem in sorted(images):
         candidates = images[stem]

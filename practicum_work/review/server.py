@@ -7,7 +7,10 @@ changes the page's own origin and a JSON body). Routes:
 
 - ``GET /`` the page (``?token=`` sets the token cookie); ``GET /static/<file>`` its script
   and style;
-- ``GET /api/session`` the items, their evidence and the current decisions;
+- ``GET /api/session`` what the page needs at start: the first ``SESSION_PAGE`` items (their
+  evidence and current decisions), how many there are and how many are decided, every issue
+  and split (the filters); ``GET /api/items?offset=N&limit=M`` the next items, in order (the
+  page loads them in the background: a review of 5,000 samples opens as fast as one of 50);
 - ``GET /picture/<image|given|proposed>/<split>/<stem>`` a picture of a flagged sample;
 - ``GET /files/<data|report>/<path>`` a file under the dataset root or the report folder
   (resolved, symlinks followed: anything outside them, ``..`` or absolute, is a 404);
@@ -23,7 +26,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from practicum_work.core.classes import CLASSES, IGNORE_COLOR, PALETTE
 from practicum_work.core.errors import PetsegError
@@ -44,6 +47,8 @@ KEYS = {
 }
 
 MAX_BODY = 64 * 1024  # a decision is a few dozen bytes
+SESSION_PAGE = 200  # items in /api/session; the page fetches the others from /api/items
+MAX_ITEMS_PAGE = 5000  # the most items one /api/items answer holds
 TOKEN_PLACEHOLDER = b'__PETSEG_TOKEN__'
 PAGE_HEADERS = (
     (
@@ -106,9 +111,19 @@ class ReviewApp:
         """The URL to open, token included."""
         return self.guard.url()
 
+    def items_page(self, offset: int, limit: int, decisions: dict | None = None) -> list[dict]:
+        """Items ``offset`` to ``offset + limit`` (in review order) with their decisions."""
+        decisions = self.store.decisions() if decisions is None else decisions
+        return [
+            {**item.to_json(), 'decision': decisions.get(item.id)}
+            for item in self.source.items[offset : offset + limit]
+        ]
+
     def session(self) -> dict:
-        """What the page needs at start (and after a reload)."""
+        """What the page needs at start (and after a reload): the first ``SESSION_PAGE`` items,
+        the counts, and every issue and split (for the filters)."""
         decisions = self.store.decisions()
+        items = self.source.items
         return {
             'kind': self.source.kind,
             'dataset': self.source.data_root.name,
@@ -121,10 +136,30 @@ class ReviewApp:
                 *([name, list(colour)] for name, colour in zip(CLASSES, PALETTE)),
                 ['ignore (255)', list(IGNORE_COLOR)],
             ],
-            'items': [
-                {**item.to_json(), 'decision': decisions.get(item.id)} for item in self.source.items
-            ],
+            'total': len(items),
+            'decided': sum(self.source.item(item_id) is not None for item_id in decisions),
+            'issues': sorted({issue for item in items for issue in item.issues}),
+            'splits': sorted({item.split for item in items}),
+            'items': self.items_page(0, SESSION_PAGE, decisions),
         }
+
+    def _items_answer(self, query: str) -> Response:
+        """``/api/items?offset=N&limit=M``: the items, the offset and the total."""
+        asked = parse_qs(query)
+        try:
+            offset = int(asked.get('offset', ['0'])[0])
+            limit = int(asked.get('limit', [str(MAX_ITEMS_PAGE)])[0])
+        except ValueError:
+            return _json(HTTPStatus.BAD_REQUEST, {'error': 'offset and limit are numbers'})
+        if offset < 0 or not 0 < limit <= MAX_ITEMS_PAGE:
+            return _json(
+                HTTPStatus.BAD_REQUEST,
+                {'error': f'offset >= 0 and 1 <= limit <= {MAX_ITEMS_PAGE}, got {offset}, {limit}'},
+            )
+        page = self.items_page(offset, limit)
+        return _json(
+            HTTPStatus.OK, {'offset': offset, 'total': len(self.source.items), 'items': page}
+        )
 
     def _page(self) -> Response:
         """The page, with the token for its script and a cookie for its pictures."""
@@ -133,7 +168,7 @@ class ReviewApp:
         headers = (*PAGE_HEADERS, ('Set-Cookie', self.guard.set_cookie()))
         return Response(HTTPStatus.OK, 'text/html; charset=utf-8', page, headers)
 
-    def _get(self, path: str) -> Response:
+    def _get(self, path: str, query: str = '') -> Response:
         parts = [unquote(p) for p in path.split('/')[1:]]
         if path in ('/', '/index.html'):
             return self._page()
@@ -145,6 +180,8 @@ class ReviewApp:
             return Response(HTTPStatus.OK, kind, found.read_bytes())
         if path == '/api/session':
             return _json(HTTPStatus.OK, self.session())
+        if path == '/api/items':
+            return self._items_answer(query)
         if parts[0] == 'picture' and len(parts) == 4 and parts[1] in KINDS:
             item = self.source.item(f'{parts[2]}/{parts[3]}')
             if item is None:
@@ -198,7 +235,7 @@ class ReviewApp:
         if refused is not None:  # a page or a picture: a line the browser shows as it is
             return Response(refused.status, 'text/plain; charset=utf-8', refused.reason.encode())
         if method == 'GET':
-            return self._get(path)
+            return self._get(path, urlsplit(target).query)
         if method == 'POST':
             return self._post(path, body)
         return _json(HTTPStatus.METHOD_NOT_ALLOWED, {'error': f'{method} is not served'})

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from practicum_work.core.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.atomic import (
+    atomic_output_dir,
+    atomic_write_json_stream,
+    check_output_outside,
+)
 from practicum_work.core.errors import OutputExistsError, PetsegError
 
 
@@ -60,3 +66,23 @@ def test_a_killed_runs_temporary_folder_is_removed_by_the_next_run(tmp_path):
         (tmp / 'f.txt').write_text('x')
     assert not stale.exists() and alive.is_dir() and other.is_dir()
     assert (tmp_path / 'out/f.txt').read_text() == 'x'
+
+
+@pytest.mark.parametrize('count', [0, 1, 3])
+def test_a_streamed_json_list_is_what_json_dumps_writes(tmp_path, count):
+    head = {'tool': 'x', 'nested': {'a': [1, {}], 'b': []}, 'text': 'line\n"quoted" \u00e9'}
+    elements = [{'stem': f's{i}', 'empty': [], 'deep': {'k': [None, 1.5]}} for i in range(count)]
+    path = tmp_path / 'plan.json'
+    atomic_write_json_stream(path, head, 'items', iter(elements))
+    assert path.read_text() == json.dumps({**head, 'items': elements}, indent=2) + '\n'
+    assert [p.name for p in tmp_path.iterdir()] == ['plan.json']
+
+
+def test_a_failed_stream_leaves_no_file(tmp_path):
+    def elements():
+        yield {'a': 1}
+        raise RuntimeError('interrupted')
+
+    with pytest.raises(RuntimeError):
+        atomic_write_json_stream(tmp_path / 'plan.json', {}, 'items', elements())
+    assert list(tmp_path.iterdir()) == []

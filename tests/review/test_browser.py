@@ -120,6 +120,29 @@ def test_three_decisions_by_keyboard_survive_a_reload_and_reach_the_copy(page, t
     assert humans == set(actions)
 
 
+def test_a_long_review_opens_on_its_first_page_and_loads_the_rest_behind(page, monkeypatch):
+    from practicum_work.review import server as module
+
+    monkeypatch.setattr(module, 'SESSION_PAGE', 3)  # the session holds 3 of the samples
+    driver, url, _, plan = page
+    every = [item.id for item in load_source(plan).items]
+    _open(driver, url)
+    wait_for(lambda: _text(driver, 'position') == f'1 of {len(every)}', what='every sample')
+    assert _text(driver, 'progress-text') == f'0 decided / {len(every)} to decide'
+    for _ in range(4):
+        _press(driver, 'n')
+    assert _text(driver, 'item-id') == every[4]  # past the session's first page
+    _press(driver, 's')
+    wait_for(lambda: _decided(driver) == 1, what='the decision')
+    driver.refresh()
+    _open(driver, url)  # counted before its sample is loaded again
+    assert _text(driver, 'progress-text') == f'1 decided / {len(every) - 1} to decide'
+    wait_for(lambda: _text(driver, 'position') == f'1 of {len(every)}', what='every sample')
+    assert _text(driver, 'progress-text') == f'1 decided / {len(every) - 1} to decide'
+    saved = json.loads((plan / 'decisions.json').read_text())
+    assert {k: v['action'] for k, v in saved['decisions'].items()} == {every[4]: 'swap'}
+
+
 def test_mouse_works_too_and_filters_narrow_the_list(page):
     driver, url, _, plan = page
     _open(driver, url)

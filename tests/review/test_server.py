@@ -80,6 +80,31 @@ def test_session_lists_the_flagged_samples_with_their_evidence(server):
     assert [name for name, _ in session['legend']][:3] == ['background', 'cat', 'dog']
 
 
+def test_a_long_review_comes_in_pages_the_session_holds_the_first(server, monkeypatch):
+    from practicum_work.review import server as module
+
+    url, app, *_ = server
+    every = [item.id for item in app.source.items]
+    _post(f'{url}/api/decide', {'id': every[-1], 'action': 'drop'})
+    monkeypatch.setattr(module, 'SESSION_PAGE', 3)
+    session = json.loads(_get(f'{url}/api/session')[1])
+    assert [item['id'] for item in session['items']] == every[:3]
+    assert session['total'] == len(every) > 3 and session['decided'] == 1
+    assert set(session['issues']) >= {'empty_mask', 'species_swap'}
+    assert session['splits'] == sorted({item.split for item in app.source.items})
+    pages = [session['items']]
+    while sum(map(len, pages)) < len(every):
+        status, body = _get(f'{url}/api/items?offset={sum(map(len, pages))}&limit=2')
+        page = json.loads(body)
+        assert status == 200 and page['total'] == len(every) and 0 < len(page['items']) <= 2
+        pages.append(page['items'])
+    loaded = [item for page in pages for item in page]
+    assert [item['id'] for item in loaded] == every  # every item once, in review order
+    assert loaded[-1]['decision']['action'] == 'drop'
+    for query in ('offset=-1&limit=2', 'offset=0&limit=0', 'offset=x', 'limit=100000'):
+        assert _get(f'{url}/api/items?{query}')[0] == 400
+
+
 def test_pictures_are_jpegs_large_enough_to_judge(server):
     url, *_ = server
     for kind in ('image', 'given', 'proposed'):

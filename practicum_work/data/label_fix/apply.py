@@ -87,6 +87,33 @@ def _write_sample(job: tuple[Path, Path, dict, bool]) -> tuple[str, dict[str, in
     return item['split'], counts
 
 
+def _copy_job(item: PlanItem) -> dict:
+    """What writing one kept sample needs of its plan item (not the whole item: at 70,000
+    samples every item as a dict would be ~200 MB)."""
+    return {
+        'split': item.split,
+        'image': item.image,
+        'mask': item.mask,
+        'changes': item.changes,
+        'evidence': {'class_pixels': item.evidence.get('class_pixels')},
+    }
+
+
+def _manifest_changes(items: list[PlanItem], after: dict[int, dict], splits: list[str]) -> list:
+    """Every item the copy does not keep as it was (or a person decided), as JSON, with the
+    class pixels after its changes (``after``: by ``id(item)``)."""
+    changed = []
+    for item in items:
+        if item.decision == 'keep' and item.decided_by != 'human':
+            continue
+        record = item_to_json(item)
+        if id(item) in after:
+            record['class_pixels_after'] = after[id(item)]
+        changed.append(record)
+    changed.sort(key=lambda i: (splits.index(i['split']), i['stem']))
+    return changed
+
+
 def _totals(per_split: dict[str, dict]) -> dict:
     return {
         split: {'masks': v['masks'], 'class_pixels': {k: v[k] for k in PIXEL_KEYS}}
@@ -114,23 +141,23 @@ def write_clean_copy(
             before[item.split]['masks'] += 1
             for key in PIXEL_KEYS:
                 before[item.split][key] += pixels[key]
-    kept = [item_to_json(i) for i in items if i.decision in KEPT_DECISIONS]
+    kept = [i for i in items if i.decision in KEPT_DECISIONS]
+    pixels_after: dict[int, dict] = {}
     with atomic_output_dir(out, overwrite=overwrite) as tmp:
         for split in splits:
             (tmp / IMAGE_DIR / split).mkdir(parents=True)
             (tmp / MASK_DIR / split).mkdir(parents=True)
-        jobs = [(root, tmp, item, copy) for item in kept]
-        results = ordered_map(_write_sample, jobs, workers, 'writing cleaned copy', show_progress)
+        jobs = ((root, tmp, _copy_job(item), copy) for item in kept)
+        results = ordered_map(
+            _write_sample, jobs, workers, 'writing cleaned copy', show_progress, total=len(kept)
+        )
         for (split, counts), item in zip(results, kept):
             after[split]['masks'] += 1
             for key in PIXEL_KEYS:
                 after[split][key] += counts[key]
-            if item['changes']:
-                item['class_pixels_after'] = counts
-        changed = [i for i in kept if i['decision'] != 'keep' or i.get('decided_by') == 'human'] + [
-            item_to_json(i) for i in items if i.decision not in KEPT_DECISIONS
-        ]
-        changed.sort(key=lambda i: (splits.index(i['split']), i['stem']))
+            if item.changes:
+                pixels_after[id(item)] = counts
+        changed = _manifest_changes(items, pixels_after, splits)
         manifest = {
             **manifest_head,
             'statistics': {'before': _totals(before), 'after': _totals(after)},

@@ -4,6 +4,12 @@ One row per flagged sample, drawn by the one panel renderer (:mod:`practicum_wor
 the decision and its reasons as the caption, colour overlays (cat orange, dog blue, ignore
 white, stray values magenta), ``rows_per_sheet`` rows per PNG. Rows are drawn in worker
 processes, one sample each.
+
+At most ``MAX_ROWS`` rows (20 sheets) are drawn: past that, sheets stop being an overview
+(at 70,000 samples ~10,000 flagged would be ~330 sheets and minutes of drawing). Then the
+first ``MAX_ROWS`` samples in the order ``petseg review`` shows them (automatic decisions in
+plan order, then the reviews, strongest evidence first) get a row, in plan order; review
+draws every flagged sample on demand.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from practicum_work.core.colours import overlay_mask
 from practicum_work.core.image_io import UnreadableFileError, read_image_rgb, read_label_map
 from practicum_work.core.progress import ordered_map
 from practicum_work.data.label_fix.apply import mask_after
-from practicum_work.data.label_fix.plan import PlanItem
+from practicum_work.data.label_fix.plan import PlanItem, review_order
 from practicum_work.vis.panels import Tile, class_legend, compose_panel, save_png, stack_rows
 
 THUMB = 160
 ALPHA = 0.55
+MAX_ROWS = 600
 
 
 def _read(root: Path, item: PlanItem) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -67,6 +74,19 @@ def render_row(job: tuple[Path, PlanItem]) -> np.ndarray:
     return compose_panel(tiles, caption, class_legend(stray=True), height=THUMB)
 
 
+def sheet_items(items: list[PlanItem], max_rows: int | None = MAX_ROWS) -> list[PlanItem]:
+    """The flagged items that get a row, in plan order: all of them, or (more than
+    ``max_rows``) the first ``max_rows`` in review order (see the module doc)."""
+    flagged = [i for i in items if i.flagged]
+    if max_rows is None or len(flagged) <= max_rows:
+        return flagged
+    reviews = {f'{i.split}/{i.stem}': i for i in flagged if i.decision == 'review'}
+    first = [i for i in flagged if i.decision != 'review']
+    first += [reviews[item_id] for item_id in review_order(items)]
+    chosen = {id(i) for i in first[:max_rows]}
+    return [i for i in flagged if id(i) in chosen]
+
+
 def write_contact_sheets(
     root: Path,
     items: list[PlanItem],
@@ -74,9 +94,11 @@ def write_contact_sheets(
     rows_per_sheet: int = 30,
     workers: int | None = None,
     show_progress: bool = True,
+    max_rows: int | None = MAX_ROWS,
 ) -> list[Path]:
-    """Write ``contact_sheet_NN.png`` files of every flagged item into ``out_dir``."""
-    flagged = [i for i in items if i.flagged]
+    """Write ``contact_sheet_NN.png`` files of the flagged items (:func:`sheet_items`) into
+    ``out_dir``."""
+    flagged = sheet_items(items, max_rows)
     paths: list[Path] = []
     rows: list[np.ndarray] = []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -12,12 +11,17 @@ from pathlib import Path
 import numpy as np
 
 from practicum_work import __version__
-from practicum_work.core.atomic import atomic_output_dir, check_output_outside
+from practicum_work.core.atomic import (
+    atomic_output_dir,
+    atomic_write_json_stream,
+    check_output_outside,
+)
 from practicum_work.core.errors import DataLayoutError, OutputExistsError, PetsegError
 from practicum_work.core.layout import DEMO_DATA_HINT, find_splits, pair_split
 from practicum_work.core.options import settings_json, view
 from practicum_work.core.paths import default_plan_dir
-from practicum_work.core.progress import ordered_map
+from practicum_work.core.progress import default_workers, ordered_map
+from practicum_work.data.label_fix.descriptor_store import DescriptorStore
 from practicum_work.data.label_fix.human_decisions import apply_decisions_file
 from practicum_work.data.label_fix.judged_groups import (
     POOL,
@@ -94,6 +98,12 @@ class Plan:
             'review_order': review_order(self.items),
             'items': [asdict(i) for i in self.items],
         }
+
+    def write_json(self, path: Path) -> None:
+        """plan.json: :meth:`to_json` as ``json.dumps(indent=2)`` writes it, one item at a time
+        (at 70,000 samples the whole document would be ~300 MB of dicts and text at once)."""
+        head = {**self.head(), 'review_order': review_order(self.items)}
+        atomic_write_json_stream(path, head, 'items', (asdict(i) for i in self.items))
 
 
 @dataclass
@@ -189,9 +199,13 @@ def _judge(
     settings: FixLabelsSettings,
     scans: list[SampleScan],
     imagenet,
+    store: DescriptorStore | None,
     log: Callable[[str], None],
 ) -> tuple[SpeciesJudgement | None, list[tuple[int, int]], str | None]:
-    """Species probabilities for every region; None (and why) when they cannot be had."""
+    """Species probabilities for every region; None (and why) when they cannot be had.
+
+    The ``self`` classifier reads the regions' descriptors from ``store`` (in scan order).
+    """
     index = [(s, r) for s, scan in enumerate(scans) for r in range(len(scan.regions))]
     if not index:
         return None, index, 'no mask has a region large enough to judge'
@@ -202,12 +216,20 @@ def _judge(
 
         items = [(scans[s].image, scans[s].regions) for s in sorted({s for s, _ in index})]
         return judge_species_imagenet(imagenet, Path(settings.data_root), items), index, None
-    features = np.stack([scans[s].features[r] for s, r in index])
     labels = np.array([scans[s].regions[r].label for s, r in index])
     groups = np.array([s for s, _ in index])
     classifier = SelfClassifierSettings(folds=settings.folds, seed=settings.seed)
     try:
-        return judge_species(features, labels, groups, _pool(scans, index), classifier), index, None
+        judgement = judge_species(
+            store,
+            labels,
+            groups,
+            _pool(scans, index),
+            classifier,
+            settings.workers or default_workers(),
+            settings.show_progress,
+        )
+        return judgement, index, None
     except TooFewRegionsError as err:
         log(f'warning: species check skipped: {err}')
         return None, index, f'species check skipped: {err}'
@@ -262,30 +284,46 @@ def _verdicts(
     return verdicts
 
 
-def _scan_all(jobs: list[ScanJob], settings: FixLabelsSettings) -> list[SampleScan]:
-    """Scan every sample; for the ``self`` classifier, learn the visual words first."""
+def _collect(scans, store: DescriptorStore | None) -> list[SampleScan]:
+    """The scans as they stream in, each one's descriptors moved to ``store`` (scan order)."""
+    collected = []
+    for scan in scans:
+        if store is not None and scan.features is not None:
+            store.append(scan.features)
+            scan.features = None
+        collected.append(scan)
+    return collected
+
+
+def _scan_all(
+    jobs: list[ScanJob], settings: FixLabelsSettings, store: DescriptorStore | None = None
+) -> list[SampleScan]:
+    """Scan every sample; for the ``self`` classifier, learn the visual words first and move
+    the descriptors into ``store``."""
     quiet = dict(workers=settings.workers, show_progress=settings.show_progress)
     if not jobs or not jobs[0].features:
-        return list(ordered_map(scan_sample, jobs, description='scanning', **quiet))
+        return _collect(ordered_map(scan_sample, jobs, description='scanning', **quiet), store)
     vocabulary = learn_dataset_vocabulary(jobs, settings.seed, **quiet)
     with tempfile.TemporaryDirectory(prefix='petseg-words-') as folder:
         if vocabulary is not None:
             path = Path(folder) / 'vocabulary.npy'
             np.save(path, vocabulary)
             jobs = [replace(job, vocabulary=str(path)) for job in jobs]
-        return list(ordered_map(scan_sample, jobs, description='scanning', **quiet))
+        scans = ordered_map(scan_sample, jobs, description='scanning', **quiet)
+        return _collect(scans, store)
 
 
 def _classify(
     settings: FixLabelsSettings,
     scans: list[SampleScan],
     imagenet,
+    store: DescriptorStore | None,
     log: Callable[[str], None],
 ) -> tuple[dict, dict[int, SpeciesVerdict]]:
     """Judge the species, measure the classifier per group, give every judged scan its verdict."""
     used = 'imagenet' if imagenet is not None else 'self'
     info: dict = {'requested': settings.classifier, 'used': used}
-    judgement, index, skipped = _judge(settings, scans, imagenet, log)
+    judgement, index, skipped = _judge(settings, scans, imagenet, store, log)
     if judgement is None:
         info.update(skipped=skipped, reliable=True)
         return info, {}
@@ -322,8 +360,12 @@ def build_plan(settings: FixLabelsSettings, log: Callable[[str], None] = print) 
             f'no image or mask file in {root}/img/<split> or {root}/labels/<split> '
             f'(splits {splits}): nothing to check'
         )
-    scans = _scan_all(jobs, settings)
-    classifier_info, verdicts = _classify(settings, scans, imagenet, log)
+    with tempfile.TemporaryDirectory(prefix='petseg-descriptors-') as folder:
+        store = DescriptorStore(folder) if used == 'self' else None
+        scans = _scan_all(jobs, settings, store)
+        classifier_info, verdicts = _classify(settings, scans, imagenet, store, log)
+        if store is not None:
+            store.close()
     if fallback_note:
         classifier_info['fallback'] = fallback_note
     items = [plan_item(scan, verdicts.get(s), policies) for s, scan in enumerate(scans)]
@@ -384,7 +426,7 @@ def run_fix_labels(
 ) -> FixLabelsResult:
     """Build the plan, then write the dry-run report or the cleaned copy (``settings.apply``:
     the copy of a saved dry run, :func:`apply_saved_plan`)."""
-    from practicum_work.data.label_fix.contact_sheet import write_contact_sheets
+    from practicum_work.data.label_fix.contact_sheet import MAX_ROWS, write_contact_sheets
 
     check_mode(settings)
     if settings.apply is not None:
@@ -399,10 +441,16 @@ def run_fix_labels(
             write_relabel_export(root, plan.items, settings.relabel_export, settings.overwrite)
         plan_dir = Path(settings.plan_dir or default_plan_dir(root))
         with atomic_output_dir(plan_dir, overwrite=settings.overwrite) as tmp:
-            (tmp / 'plan.json').write_text(json.dumps(plan.to_json(), indent=2) + '\n')
+            plan.write_json(tmp / 'plan.json')
             kept = plan_dir / DECISIONS_FILE  # a rerun never loses what a person decided
             if kept.is_file():
                 shutil.copy2(kept, tmp / DECISIONS_FILE)
+            flagged = sum(item.flagged for item in plan.items)
+            if flagged > MAX_ROWS:
+                log(
+                    f'contact sheets: {MAX_ROWS} of the {flagged} flagged samples (the first '
+                    'in review order); petseg review shows every one'
+                )
             sheets = write_contact_sheets(
                 root,
                 plan.items,

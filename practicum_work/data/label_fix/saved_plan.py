@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,89 @@ from practicum_work.data.label_fix.sample_scan import scan_jobs
 
 PLAN_FILE = 'plan.json'
 DECISIONS_FILE = 'decisions.json'
+_ITEMS = '"items": ['  # where plan.json's item list begins (its last key)
+_CHUNK = 1 << 20
+_SPACE = re.compile(r'[\s,]*')
+_KIND_KEYS = frozenset(
+    ('split', 'decision', 'decided_by', 'image_mode', 'mask_mode', 'label', 'scope', 'issues',
+     'kind', 'severity', 'action', 'type', 'judged_by_fold')
+)  # fmt: skip
+
+
+class _NotStreamed(ValueError):
+    """The file is not laid out as fix-labels writes plan.json: read it whole instead."""
+
+
+def _stream_items(path: Path, keep: Callable[[dict], object]) -> tuple[dict, list]:
+    """The head of plan.json and ``keep(item)`` of each item (None: left out), reading the
+    file a chunk at a time: never the whole text, never every item as a dict."""
+    shared: dict[str, str] = {}  # one str per key name (as json.loads shares them) and per
+    # value of the keys that name a kind (split, decision, mode...) across all items
+
+    def sharing(pairs: list[tuple[str, object]]) -> dict:
+        out = {}
+        for key, value in pairs:
+            key = shared.setdefault(key, key)
+            if key in _KIND_KEYS:
+                if isinstance(value, str):
+                    value = shared.setdefault(value, value)
+                elif isinstance(value, list):
+                    value = [shared.setdefault(v, v) if isinstance(v, str) else v for v in value]
+            out[key] = value
+        return out
+
+    decoder = json.JSONDecoder(object_pairs_hook=sharing)
+    kept: list = []
+    with path.open(encoding='utf-8') as handle:
+        text = ''
+        while (start := text.find(_ITEMS)) < 0:
+            more = handle.read(_CHUNK)
+            if not more:
+                raise _NotStreamed('no item list')
+            text += more
+        try:
+            head = json.loads(text[:start] + '"items": []}')
+        except json.JSONDecodeError as err:  # the items are not the last key
+            raise _NotStreamed(str(err)) from None
+        head.pop('items')
+        text, at, done = text[start + len(_ITEMS) :], 0, False
+        while True:
+            at = _SPACE.match(text, at).end()
+            if text.startswith(']', at):
+                rest = text[at + 1 :] + handle.read()
+                if rest.strip() != '}':
+                    raise _NotStreamed('more after the item list')
+                return head, kept
+            try:
+                item, end = decoder.raw_decode(text, at)
+            except json.JSONDecodeError:
+                if done:
+                    raise
+                more = handle.read(_CHUNK)
+                done = not more
+                text, at = text[at:] + more, 0
+                continue
+            converted = keep(item)
+            if converted is not None:
+                kept.append(converted)
+            at = end
+
+
+def read_plan_items(path: str | Path, keep: Callable[[dict], object]) -> tuple[dict, list]:
+    """plan.json's head (without ``items``) and ``keep(item)`` of every item that is not None.
+
+    A plan as fix-labels writes it is read a chunk at a time (at 70,000 samples the text is
+    ~110 MB and its dicts several times that); any other valid layout is read whole. Raises
+    ``json.JSONDecodeError``, ``UnicodeDecodeError``, ``KeyError`` or ``TypeError`` on a file
+    that is no plan.
+    """
+    path = Path(path)
+    try:
+        return _stream_items(path, keep)
+    except _NotStreamed:
+        document = json.loads(path.read_text(encoding='utf-8'))
+        items = document.pop('items')
+        return document, [k for k in map(keep, items) if k is not None]
 
 
 @dataclass
@@ -56,8 +141,7 @@ def read_plan(path: str | Path) -> SavedPlan:
     if not path.is_file():
         raise DataLayoutError(f'{path} does not exist (fix-labels --dry-run writes plan.json)')
     try:
-        document = json.loads(path.read_text(encoding='utf-8'))
-        items = [PlanItem.from_json(item) for item in document['items']]
+        document, items = read_plan_items(path, PlanItem.from_json)
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as err:
         raise PetsegError(f'{path}: not a fix-labels plan ({err})') from err
     if 'data_root' not in document or 'settings' not in document:
@@ -115,14 +199,17 @@ def check_files(
         [f'{s}/{t} is new' for s, t, *_ in found - planned]
         + [f'{s}/{t} is gone or paired differently' for s, t, *_ in planned - found]
     )
-    jobs = [
-        (str(root), rel, item.fingerprints[key])
-        for item in saved.items
-        for key, rel in (('image', item.image), ('mask', item.mask))
-        if rel is not None and key in item.fingerprints
-    ]
     if not changed:
-        differ = ordered_map(check_job, jobs, workers, 'checking files', show_progress)
+        files = [
+            (rel, item.fingerprints[key])
+            for item in saved.items
+            for key, rel in (('image', item.image), ('mask', item.mask))
+            if rel is not None and key in item.fingerprints
+        ]
+        jobs = ((str(root), rel, fingerprint) for rel, fingerprint in files)
+        differ = ordered_map(
+            check_job, jobs, workers, 'checking files', show_progress, total=len(files)
+        )
         changed = [f'{rel} changed' for rel in differ if rel is not None]
     if changed:
         more = f' (and {len(changed) - 1} more)' if len(changed) > 1 else ''

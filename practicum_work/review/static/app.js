@@ -1,6 +1,10 @@
 // petseg review: one flagged sample at a time (or a grid), decided with the keyboard.
 // Every decision is POSTed at once; the server writes decisions.json atomically.
+// The session brings the first samples; the others load in the background, a page at a time,
+// so that a review of thousands of samples opens as fast as one of fifty.
 'use strict';
+
+const PAGE = 1000;
 
 const DESCRIBE = {
   accept: 'accept the proposal',
@@ -10,7 +14,11 @@ const DESCRIBE = {
   relabel: 'needs relabelling',
 };
 
-const state = { session: null, items: [], shown: [], index: 0, grid: false, keyOf: {} };
+const state = {
+  session: null, items: [], shown: [], index: 0, grid: false, keyOf: {},
+  total: 0, unloadedDecided: 0, // all samples; decided ones among those not loaded yet
+  seekUndecided: false, // every loaded sample was decided at start: go to the first one left
+};
 const $ = (id) => document.getElementById(id);
 // This run's secret, put in the page by the server: every API call carries it in a header
 // (the pictures carry it in the cookie the page came with). Not left in the address bar.
@@ -42,17 +50,63 @@ function picture(kind, item) {
   return `/picture/${kind}/${encodeURIComponent(item.split)}/${encodeURIComponent(item.stem)}`;
 }
 
-function applyFilters() {
+function matches(item) {
   const issue = $('filter-issue').value;
   const split = $('filter-split').value;
   const wanted = $('filter-state').value;
+  return (!issue || item.issues.includes(issue)) && (!split || item.split === split) &&
+    (!wanted || (wanted === 'decided') === Boolean(item.decision));
+}
+
+function applyFilters() {
   const current = state.shown[state.index];
-  state.shown = state.items.filter((item) =>
-    (!issue || item.issues.includes(issue)) && (!split || item.split === split) &&
-    (!wanted || (wanted === 'decided') === Boolean(item.decision)));
+  state.shown = state.items.filter(matches);
   const kept = current ? state.shown.indexOf(current) : -1;
   state.index = kept >= 0 ? kept : 0;
   render();
+}
+
+const countDecided = (items) => items.filter((item) => item.decision).length;
+
+function picturesShown() {
+  // resolves once the sample on screen has its pictures (loaded or failed)
+  return Promise.all(['pic-image', 'pic-given', 'pic-proposed'].map((id) => {
+    const img = $(id);
+    if (img.complete) return null;
+    return new Promise((resolve) => {
+      img.addEventListener('load', resolve, { once: true });
+      img.addEventListener('error', resolve, { once: true });
+    });
+  }));
+}
+
+async function loadRest() {
+  // the samples after the session's first page, in order, appended to the filtered list
+  while (state.items.length < state.total) {
+    let page;
+    try {
+      page = await api(`/api/items?offset=${state.items.length}&limit=${PAGE}`);
+    } catch (err) {
+      toast(`could not load all samples: ${err.message}`);
+      return;
+    }
+    if (!page.items.length) return;
+    state.items.push(...page.items);
+    state.unloadedDecided -= countDecided(page.items);
+    const wasEmpty = state.shown.length === 0;
+    state.shown.push(...page.items.filter(matches));
+    const next = state.seekUndecided ? state.shown.findIndex((item) => !item.decision) : -1;
+    if (next >= 0) {
+      state.seekUndecided = false;
+      state.index = next;
+      render();
+    } else if (wasEmpty || state.grid) {
+      render();
+    } else {
+      renderProgress();
+      $('position').textContent = `${state.index + 1} of ${state.shown.length}`;
+    }
+  }
 }
 
 function fillSelect(select, values) {
@@ -65,9 +119,10 @@ function fillSelect(select, values) {
 }
 
 function renderProgress() {
-  const saved = state.items.filter((item) => item.decision && !item.decision.pending).length;
+  const saved = state.unloadedDecided +
+    state.items.filter((item) => item.decision && !item.decision.pending).length;
   const saving = state.items.filter((item) => item.decision && item.decision.pending).length;
-  const total = state.items.length;
+  const total = state.total;
   const decided = saved + saving;
   $('progress-text').textContent = `${saved} decided / ${total - decided} to decide` +
     (saving ? ` (saving ${saving})` : '');
@@ -151,6 +206,7 @@ function render() {
 function setGrid(on) { state.grid = on; render(); }
 
 function move(step) {
+  state.seekUndecided = false;
   if (!state.shown.length) return;
   state.index = Math.min(Math.max(state.index + step, 0), state.shown.length - 1);
   render();
@@ -170,6 +226,7 @@ async function decide(action) {
   // the POST goes on in the background and a failure puts the old decision back, with a message.
   const item = state.shown[state.index];
   if (!item) return;
+  state.seekUndecided = false;
   const previous = item.decision;
   item.decision = { action, pending: true };
   state.index = nextUndecided();
@@ -215,12 +272,14 @@ async function start() {
   const session = await api('/api/session');
   state.session = session;
   state.items = session.items;
+  state.total = session.total;
+  state.unloadedDecided = session.decided - countDecided(session.items);
   state.keyOf = session.keys;
   $('dataset').textContent = `${session.dataset} \u00b7 ${session.kind}`;
   $('report-folder').textContent = session.report;
   $('decisions-file').textContent = session.decisions_file;
-  fillSelect($('filter-issue'), [...new Set(session.items.flatMap((i) => i.issues))].sort());
-  fillSelect($('filter-split'), [...new Set(session.items.map((i) => i.split))].sort());
+  fillSelect($('filter-issue'), session.issues);
+  fillSelect($('filter-split'), session.splits);
   $('legend').replaceChildren(...session.legend.map(([name, colour]) => {
     const li = document.createElement('li');
     li.innerHTML = '<i></i><span></span>';
@@ -240,8 +299,10 @@ async function start() {
   state.shown = state.items.slice();
   const first = state.items.findIndex((item) => !item.decision);
   state.index = first >= 0 ? first : 0;
+  state.seekUndecided = first < 0 && state.items.length < state.total;
   document.body.dataset.ready = 'yes';
   render();
+  picturesShown().then(loadRest); // the first sample's pictures before the other samples
 }
 
 start().catch((err) => toast(`could not load the review: ${err.message}`));

@@ -71,7 +71,9 @@ def test_dry_run_writes_plan_and_contact_sheet_only(toy_dataset, tmp_path):
     plan_dir = tmp_path / 'plan'
     result = run_fix_labels(_settings(toy_dataset, dry_run=True, plan_dir=plan_dir), lambda _: None)
     assert _digest(toy_dataset) == before
-    plan = json.loads((plan_dir / 'plan.json').read_text())
+    text = (plan_dir / 'plan.json').read_text()
+    assert text == json.dumps(result.plan.to_json(), indent=2) + '\n'  # written item by item
+    plan = json.loads(text)
     assert len(plan['items']) == 38
     assert all({'decision', 'reasons', 'evidence'} <= set(i) for i in plan['items'])
     species = [i['evidence']['species'][0] for i in plan['items'] if i['stem'] == 'train_0002']
@@ -91,6 +93,25 @@ def test_plan_is_the_same_for_any_number_of_workers(toy_dataset):
     settings.workers = 2
     two = build_plan(settings, log=lambda _: None)
     assert json.dumps(one.to_json()) == json.dumps(two.to_json())
+
+
+def test_descriptors_stream_to_disk_and_the_plan_is_the_same(toy_dataset, monkeypatch):
+    from practicum_work.data.label_fix import descriptor_store
+
+    in_memory = build_plan(_settings(toy_dataset, dry_run=True), log=lambda _: None)
+    held = []
+    classify = pipeline._classify
+
+    def spy(settings, scans, imagenet, store, log):
+        held.append([scan.features for scan in scans])
+        return classify(settings, scans, imagenet, store, log)
+
+    monkeypatch.setattr(pipeline, '_classify', spy)
+    monkeypatch.setattr(descriptor_store, 'IN_MEMORY_BYTES', 0)  # a large dataset: blocks
+    monkeypatch.setattr(descriptor_store, 'BLOCK_ROWS', 5)
+    from_disk = build_plan(_settings(toy_dataset, dry_run=True), log=lambda _: None)
+    assert held and all(features is None for features in held[0])  # no scan keeps them
+    assert json.dumps(from_disk.to_json()) == json.dumps(in_memory.to_json())
 
 
 def _corrupt(root: Path) -> None:

@@ -137,3 +137,32 @@ def test_a_plan_without_fingerprints_or_that_is_missing_is_refused(reviewed, tmp
         _apply(old, tmp_path / 'a')
     with pytest.raises(PetsegError, match='does not exist'):
         _apply(tmp_path / 'nowhere', tmp_path / 'b')
+
+
+def test_a_plan_is_read_a_chunk_at_a_time_as_it_was_written(reviewed, monkeypatch):
+    from practicum_work.core.atomic import atomic_write_json_stream
+    from practicum_work.data.label_fix import saved_plan
+
+    _, plan_dir = reviewed
+    document = json.loads((plan_dir / 'plan.json').read_text())
+    monkeypatch.setattr(saved_plan, '_CHUNK', 97)  # items split across many reads
+    head, stems = saved_plan.read_plan_items(plan_dir / 'plan.json', lambda i: i['stem'])
+    assert head == {k: v for k, v in document.items() if k != 'items'}
+    assert stems == [item['stem'] for item in document['items']]
+    with monkeypatch.context() as never_whole:
+        never_whole.setattr(Path, 'read_text', lambda *a, **k: pytest.fail('read whole'))
+        saved_plan.read_plan_items(plan_dir / 'plan.json', lambda i: None)
+    # a plan laid out otherwise is read whole, the same way
+    other = plan_dir.parent / 'other_layout.json'
+    items_first = {
+        'items': document['items'],
+        **{k: v for k, v in document.items() if k != 'items'},
+    }
+    other.write_text(json.dumps(items_first))
+    again = saved_plan.read_plan_items(
+        other, lambda i: i['stem'] if i['decision'] != 'keep' else None
+    )
+    assert again == (head, [i['stem'] for i in document['items'] if i['decision'] != 'keep'])
+    empty = plan_dir.parent / 'empty.json'
+    atomic_write_json_stream(empty, head, 'items', [])
+    assert saved_plan.read_plan_items(empty, lambda i: i) == (head, [])

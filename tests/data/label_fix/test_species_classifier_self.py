@@ -71,3 +71,56 @@ def test_too_few_regions_is_a_clear_error():
     x, labels, _ = _clusters(8, [])
     with pytest.raises(TooFewRegionsError, match='too few labelled animals'):
         judge_species(x, labels, np.arange(8), np.ones(8, bool), SelfClassifierSettings(folds=5))
+
+
+def test_descriptors_read_from_disk_in_blocks_give_the_same_probabilities(tmp_path, monkeypatch):
+    from practicum_work.data.label_fix import descriptor_store
+    from practicum_work.data.label_fix.descriptor_store import DescriptorStore
+
+    monkeypatch.setattr(descriptor_store, 'BLOCK_ROWS', 7)
+    x, labels, _ = _clusters(40, [3, 10])
+    store = DescriptorStore(tmp_path, in_memory_bytes=0)  # never read whole
+    for start in range(0, 40, 3):
+        store.append(x[start : start + 3])
+    args = (labels, np.arange(40), np.ones(40, bool), SelfClassifierSettings(folds=4))
+    from_array, from_disk = judge_species(x, *args), judge_species(store, *args)
+    assert np.array_equal(from_array.p_dog, from_disk.p_dog)
+    assert np.array_equal(from_array.fold, from_disk.fold)
+
+
+def test_each_fold_model_learns_from_a_bounded_draw(monkeypatch):
+    from practicum_work.data.label_fix import species_classifier_self as module
+
+    sizes = []
+    fit = module.fit_logistic
+
+    def counting_fit(x, y, l2, max_iter=100):
+        sizes.append(len(x))
+        return fit(x, y, l2, max_iter)
+
+    monkeypatch.setattr(module, 'fit_logistic', counting_fit)
+    flip = [3, 10, 17]
+    x, labels, truth = _clusters(80, flip)
+    groups = np.arange(80) // 2
+    settings = SelfClassifierSettings(folds=4, max_train_regions=25)
+    judgement = judge_species(x, labels, groups, np.ones(80, bool), settings)
+    assert sizes and max(sizes) == 25  # 60 training regions per fold, 25 drawn
+    assert judgement.info['max_train_regions_per_fold'] == 25
+    p_other = np.where(labels == 2, 1 - judgement.p_dog, judgement.p_dog)
+    assert (p_other[flip] > 0.5).all()
+    assert ((judgement.p_dog >= 0.5) == (truth == 2)).mean() >= 0.95
+    again = judge_species(x, labels, groups, np.ones(80, bool), settings)
+    assert np.array_equal(judgement.p_dog, again.p_dog)  # the draws are seeded
+
+
+def test_the_fold_draws_run_on_two_processes_with_the_same_result(tmp_path):
+    from practicum_work.data.label_fix.descriptor_store import DescriptorStore
+
+    x, labels, _ = _clusters(40, [3, 10])
+    store = DescriptorStore(tmp_path)
+    store.append(x)
+    args = (labels, np.arange(40), np.ones(40, bool), SelfClassifierSettings(folds=4))
+    one = judge_species(x, *args, workers=1)
+    two = judge_species(store, *args, workers=2)
+    assert np.array_equal(one.p_dog, two.p_dog) and np.array_equal(one.fold, two.fold)
+    assert np.array_equal(one.p_dog_draws, two.p_dog_draws)
