@@ -421,9 +421,9 @@ def run_review(data: Path, sizes: list[int], decisions: int, opens: int, logs: P
     """The review page on the largest available dry run's plan cut to 50 and 5,000 flagged."""
     plans = sorted(
         (int(p.name.split('_')[1]), p)
-        for p in data.glob('pets_*_plan_w1')
+        for p in data.glob('pets_*_plan_w*')
         if (p / 'plan.json').is_file()
-    )
+    )  # the plans of 1 and 2 workers are the same plan
     if not plans:
         raise SystemExit(f'no dry run under {data}: run --tools fix-labels on 7,000+ pairs first')
     n, source = plans[-1]
