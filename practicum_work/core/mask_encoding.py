@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from practicum_work.core.classes import IGNORE_INDEX
+from practicum_work.core.classes import BACKGROUND, CAT, DOG, IGNORE_INDEX
 from practicum_work.core.errors import DataLayoutError, PetsegError
 from practicum_work.core.image_io import read_mask
 from practicum_work.core.layout import MASK_DIR, MASK_SUFFIX, SPLITS
@@ -81,6 +81,7 @@ OURS_INDICES = frozenset({0, 1, 2, IGNORE_INDEX})
 TRIMAP_VALUES = frozenset({1, 2, 3})
 MIXED_SHARE = 0.25  # a second encoding on >= 25 % of the files (and >= 2 files) makes it mixed
 PALETTE_COVERAGE = 0.95  # a colour palette is recognised when its colours cover 95 % of pixels
+PETS_SHARE = 0.5  # ... and it reads at least half of the other pixels as cat or dog
 MAX_COLOURS_PER_FILE = 64
 _MAX_TALLY_COLOURS = 4096
 _SHOWN = 8
@@ -415,10 +416,22 @@ def _named_colours(colours: Mapping[Colour, int], palette: Palette | None) -> li
     ]
 
 
+def _pets_share(counts: Mapping, palette: Palette) -> float:
+    """Of the pixels ``palette`` reads as neither background nor ignore, the share it reads as
+    cat or dog (1.0 when there are none)."""
+    ids = [(palette.to_id.get(value), n) for value, n in counts.items()]
+    animals = [(i, n) for i, n in ids if i not in (BACKGROUND, IGNORE_INDEX)]
+    total = sum(n for _, n in animals)
+    return sum(n for i, n in animals if i in (CAT, DOG)) / total if total else 1.0
+
+
 def _best_palette(counts: Mapping, palettes: Mapping[str, Palette]) -> Palette | None:
+    """The palette whose values cover the pixels and that reads most of the foreground as cat or
+    dog; None otherwise (e.g. colours that only happen to be VOC's bicycle and bottle)."""
     scored = sorted(((p.coverage(counts), p.name) for p in palettes.values()), reverse=True)
-    if scored and scored[0][0] >= PALETTE_COVERAGE:
-        return palettes[scored[0][1]]
+    for coverage, name in scored:
+        if coverage >= PALETTE_COVERAGE and _pets_share(counts, palettes[name]) >= PETS_SHARE:
+            return palettes[name]
     return None
 
 

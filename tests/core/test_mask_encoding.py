@@ -119,6 +119,20 @@ def test_unknown_colours_ask_for_a_palette_file(tmp_path):
     assert 'a palette petseg does not know' in found.message
 
 
+def test_colours_that_are_voc_classes_but_no_pet_are_not_called_voc(tmp_path):
+    """A user's own palette can reuse VOC colours (here bicycle and bottle): suggesting
+    ``--palette voc`` would turn every animal into 255; ask for the palette file instead."""
+    masks = {}
+    for i in range(4):
+        rgb = np.zeros((16, 16, 3), np.uint8)
+        rgb[4:12, 4:12] = voc_colour(2) if i % 2 else voc_colour(5)
+        masks[f'm{i}'] = rgb[..., ::-1]  # OpenCV writes BGR
+    found = detect_mask_encoding(_write_masks(tmp_path, masks))
+    assert found.encoding == RGB and found.palette is None, found.message
+    assert found.convert_command.endswith('--from rgb --palette PALETTE.json')
+    assert 'a palette petseg does not know' in found.message
+
+
 def test_a_cats_only_mask_among_dogs_is_still_class_ids(tmp_path):
     """One mask holding {0, 1} is ambiguous alone; a 2 elsewhere in the dataset decides."""
     masks = {f'cat{i}': _ids_mask(1, i) for i in range(5)} | {'dog0': _ids_mask(2)}
