@@ -49,6 +49,20 @@ def set_local_rank(args: argparse.Namespace) -> None:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
 
 
+def parse_run_arguments(
+    parser: argparse.ArgumentParser, argv: list[str] | None = None
+) -> argparse.Namespace:
+    """The command line of train.py or test.py (under a ClearML Agent: the task's ``Args``),
+    with ``LOCAL_RANK`` set and upstream deprecation noise quieted."""
+    from practicum_work import compat
+    from practicum_work.tracking.agent import parse_arguments
+
+    args = parse_arguments(parser, argv)
+    set_local_rank(args)
+    compat.quiet_upstream_warnings()
+    return args
+
+
 def process_count() -> int:
     """The number of processes of this run, as its launcher says (1 without one)."""
     value = os.environ.get('WORLD_SIZE', os.environ.get('SLURM_NTASKS', '1'))

@@ -30,9 +30,9 @@ from practicum_work.run_cli import (
     add_run_options,
     add_work_dir_option,
     named_work_dir,
+    parse_run_arguments,
     process_count,
     run_or_exit_2,
-    set_local_rank,
     stderr_warning,
 )
 
@@ -185,12 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; 0, or 2 with one ``test.py: error: ...`` line for bad input."""
-    from practicum_work import compat
-    from practicum_work.tracking.agent import parse_arguments
-
-    args = parse_arguments(build_parser(), argv)  # under a ClearML Agent: the task's Args
-    set_local_rank(args)
-    compat.quiet_upstream_warnings()
+    args = parse_run_arguments(build_parser(), argv)
     return run_or_exit_2(
         PROG,
         lambda: test(

@@ -34,8 +34,8 @@ from practicum_work.run_cli import (
     add_run_options,
     add_work_dir_option,
     named_work_dir,
+    parse_run_arguments,
     run_or_exit_2,
-    set_local_rank,
     stderr_warning,
 )
 
@@ -155,15 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; 0, or 2 with one ``train.py: error: ...`` line for bad input."""
-    from practicum_work import compat
-    from practicum_work.tracking.agent import parse_arguments
-
     parser = build_parser()
-    args = parse_arguments(parser, argv)  # under a ClearML Agent: the task's Args (tracking)
+    args = parse_run_arguments(parser, argv)
     if args.resume and args.overwrite:
         parser.error('--resume continues the run in the work dir, --overwrite starts over')
-    set_local_rank(args)
-    compat.quiet_upstream_warnings()
     return run_or_exit_2(
         PROG,
         lambda: train(
